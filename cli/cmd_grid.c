@@ -293,8 +293,9 @@ int cmd_grid(int argc, char **argv) {
       rc = emb_grid_worker(&plan, o.dir, (int)o.index, &ex, o.requeue);
     }
   } else {
-    char exe[4096];
-    if (emb_grid_exe(NULL, exe, sizeof exe)) { rc = 2; goto out; }
+    /* the scripts run this very program's `grid worker` (EMBODY_EXE only replaces train) */
+    char exe[PATH_MAX];
+    if (!realpath("/proc/self/exe", exe)) { rc = 1; goto out; }
     rc = emb_grid_slurm(&plan, o.dir, exe, &o.slurm, stdout) ? 1 : 0;
   }
 out:

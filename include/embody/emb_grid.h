@@ -116,7 +116,8 @@ typedef struct {
   const char *exe;        /* the embody program (NULL: $EMBODY_EXE, else /proc/self/exe) */
   int jobs;               /* parallel train processes (local run) */
   int quiet;              /* no progress lines */
-  int threads;            /* OMP_NUM_THREADS per train process when unset (0: cores/jobs) */
+  int threads;            /* train --threads (0: cores/jobs locally, $SLURM_CPUS_PER_TASK or 1
+                           * in a worker) */
 } embGridExec;
 
 /* Resolve the embody executable: opt, else $EMBODY_EXE, else /proc/self/exe. */

@@ -95,7 +95,7 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
   char reqp[4200];
   snprintf(reqp, sizeof reqp, "%s/requests/%s.json", dir, r->id);
   snprintf(path, sizeof path, "%s/checkpoint.ckpt", rd);
-  const char *argv[12];
+  const char *argv[16];
   int a = 0;
   argv[a++] = exe;
   argv[a++] = "train";
@@ -116,6 +116,10 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
       argv[a++] = base_rd;
     }
   }
+  char threads_text[16];
+  snprintf(threads_text, sizeof threads_text, "%d", threads > 0 ? threads : 1);
+  argv[a++] = "--threads"; /* train's OpenMP threads (results do not depend on it) */
+  argv[a++] = threads_text;
   argv[a++] = "--quiet";
   argv[a] = NULL;
 

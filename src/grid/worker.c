@@ -55,8 +55,11 @@ int emb_grid_worker(const embGridPlan *p, const char *dir, int k, const embGridE
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
 
+  int threads = ex->threads;
+  const char *cpus = getenv("SLURM_CPUS_PER_TASK");
+  if (threads <= 0) threads = cpus && atoi(cpus) > 0 ? atoi(cpus) : 1;
   gridLaunch l;
-  int st = grid_launch(p, dir, k, exe, ex->threads, &l);
+  int st = grid_launch(p, dir, k, exe, threads, &l);
   if (st == GRID_LAUNCH_DONE) {
     fprintf(stderr, "embody grid worker: %s is already done\n", r->id);
     return 0;
