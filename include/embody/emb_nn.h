@@ -12,25 +12,27 @@
  *   - the functions are not parallel themselves and are safe to call from several
  *     threads on disjoint data.
  *
- * Sizes: I observation size, H1 GRU units, H2 striatum units, M muscles (actions). */
+ * Sizes: n_in observation size (the spec's I), H1 GRU units, H2 striatum units, M muscles (actions). */
 #ifndef EMB_NN_H
 #define EMB_NN_H
 
 #include "emb_types.h"
 
+/* (the input size is not called I: <complex.h>, pulled in by cblas.h, defines I) */
 typedef struct {
-  int I, H1, H2, M;
+  int n_in, H1, H2, M;
 } embNetSizes;
 
 /* The scale non-linearity of the head (config key positive_func). */
 typedef enum { EMB_POS_EXP = 0, EMB_POS_SOFTPLUS = 1 } embPositiveFunc;
 
 /* ------------------------------------------------------------------------------------ */
-/* Parameters: one X-macro list (field, name, ndim, rows, cols) in terms of I, H1, H2, M.
+/* Parameters: one X-macro list (field, name, ndim, rows, cols) in terms of n_in, H1, H2,
+ * M.
  * Order = order in the flat block = order in checkpoints. Shapes are PyTorch's:
  * 1-D tensors have shape (rows,), GRU gate rows are stacked r, z, n. */
 #define EMB_NET_TENSORS(X)                                        \
-  X(gru_weight_ih, "gru.weight_ih", 2, 3 * H1, I)                 \
+  X(gru_weight_ih, "gru.weight_ih", 2, 3 * H1, n_in)               \
   X(gru_weight_hh, "gru.weight_hh", 2, 3 * H1, H1)                \
   X(gru_bias_ih, "gru.bias_ih", 1, 3 * H1, 1)                     \
   X(gru_bias_hh, "gru.bias_hh", 1, 3 * H1, 1)                     \
@@ -96,6 +98,10 @@ void emb_params_init(embParams *p, uint64_t seed, double h0_scale);
 /* Set OpenBLAS to one thread (idempotent, thread-safe). */
 void emb_nn_init(void);
 
+/* Tests: route every matrix product through the plain-loop reference (1) or CBLAS (0,
+ * the default). Process-wide; not for use while other threads run the network. */
+void emb_nn_use_reference_gemm(int on);
+
 /* ------------------------------------------------------------------------------------ */
 /* Scratch needed by the backward functions for a batch of B rows (numbers). */
 size_t emb_nn_work_size(embNetSizes sz, int B);
@@ -108,14 +114,14 @@ size_t emb_nn_work_size(embNetSizes sz, int B);
  *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
  * `h` must not alias h_prev. */
 void emb_gru_forward(embNum *h /*(B,H1)*/, embNum *cache /*(B,4*H1)*/,
-                     const embNum *x /*(B,I)*/, const embNum *h_prev /*(B,H1)*/,
+                     const embNum *x /*(B,n_in)*/, const embNum *h_prev /*(B,H1)*/,
                      const embParams *p, int B);
 
 /* Backward of emb_gru_forward: accumulates dL/dx (may be NULL), dL/dh_prev and the
  * parameter gradients (gru.weight_ih, weight_hh, bias_ih, bias_hh) from dh = dL/dh. */
-void emb_gru_backward(embNum *dx /*(B,I) or NULL*/, embNum *dh_prev /*(B,H1)*/,
+void emb_gru_backward(embNum *dx /*(B,n_in) or NULL*/, embNum *dh_prev /*(B,H1)*/,
                       embParams *dp, const embNum *dh /*(B,H1)*/,
-                      const embNum *cache /*(B,4*H1)*/, const embNum *x /*(B,I)*/,
+                      const embNum *cache /*(B,4*H1)*/, const embNum *x /*(B,n_in)*/,
                       const embNum *h_prev /*(B,H1)*/, const embParams *p, int B,
                       embNum *work /*(emb_nn_work_size)*/);
 
