@@ -21,6 +21,7 @@ static void usage(FILE *out) {
           "  --init-from BASE_RUN      transfer: start from BASE_RUN/final.ckpt (name-and-shape match)\n"
           "  --config FILE.json        settings file (same keys as the flags, '_' for '-')\n"
           "  --threads N               OpenMP threads (default 1; results do not depend on it)\n"
+          "  --stop-after N            checkpoint and stop (exit 3) after N epochs of this invocation\n"
           "  --quiet                   no progress line\n\n"
           "training keys:\n");
   emb_config_print_flags(out);
@@ -43,14 +44,20 @@ int cmd_train(int argc, char **argv) {
       json_decref(flags);
       return EMB_EXIT_OK;
     } else if (!strcmp(a, "--out") || !strcmp(a, "--resume") || !strcmp(a, "--init-from") ||
-               !strcmp(a, "--config") || !strcmp(a, "--threads")) {
+               !strcmp(a, "--config") || !strcmp(a, "--threads") || !strcmp(a, "--stop-after")) {
       const char *v = arg_value("train", argc, argv, &i);
       if (!v) goto done;
       if (!strcmp(a, "--out")) opt.out_dir = v;
       else if (!strcmp(a, "--resume")) opt.resume_dir = v;
       else if (!strcmp(a, "--init-from")) opt.init_from = v;
       else if (!strcmp(a, "--config")) config_file = v;
-      else {
+      else if (!strcmp(a, "--stop-after")) {
+        if (arg_long("train", a, v, &opt.stop_after)) goto done;
+        if (opt.stop_after < 1) {
+          fprintf(stderr, "embody train: --stop-after must be positive\n");
+          goto done;
+        }
+      } else {
         long n;
         if (arg_long("train", a, v, &n)) goto done;
         if (n < 1 || n > 1024) {

@@ -14,6 +14,8 @@ typedef struct {
   const char *init_from;     /* transfer: the base run directory */
   int quiet;
   int threads;               /* OpenMP threads (results do not depend on it) */
+  long stop_after;           /* > 0: checkpoint and stop (status 3) after this many epochs
+                                in this invocation (time-sliced cluster jobs, tests) */
 } embRunOptions;
 
 /* Exit statuses of emb_run_train (also the CLI's). */

@@ -160,7 +160,8 @@ static void now_iso(char *buf, size_t n) {
 
 /* ---- the epoch loop shared by fresh runs and resumes ---- */
 
-static int train_loop(Run *r, embTrainer *t) {
+static int train_loop(Run *r, embTrainer *t, long stop_after) {
+  const long first = t->epochs_done;
   const embTrainConfig *c = &t->cfg;
   embProgress prog;
   emb_progress_start(&prog, r->quiet, c->epochs, t->epochs_done,
@@ -180,6 +181,7 @@ static int train_loop(Run *r, embTrainer *t) {
     fflush(r->curve);
     emb_progress_update(&prog, t->epochs_done, row.loss, row.tar_frac);
     int last = t->epochs_done == c->epochs;
+    if (stop_after > 0 && t->epochs_done - first >= stop_after) stop_requested = 1;
     if (last || t->epochs_done % c->save_every == 0 || stop_requested) {
       if ((err = save_checkpoint(r, t, 0))) {
         emb_progress_end(&prog);
@@ -191,9 +193,9 @@ static int train_loop(Run *r, embTrainer *t) {
     }
     if (stop_requested && !last) {
       emb_progress_end(&prog);
-      run_log(r, "interrupted by a signal after %ld epochs; checkpoint written", t->epochs_done);
+      run_log(r, "stopped (signal or --stop-after) after %ld epochs; checkpoint written", t->epochs_done);
       write_progress(r, t, "interrupted", NULL);
-      fprintf(stderr, "embody train: interrupted after %ld/%ld epochs; checkpoint written. Resume with: embody train --resume %s\n",
+      fprintf(stderr, "embody train: stopped after %ld/%ld epochs; checkpoint written. Resume with: embody train --resume %s\n",
               t->epochs_done, c->epochs, r->dir);
       return EMB_RUN_INTERRUPTED;
     }
@@ -311,7 +313,7 @@ static int fresh_run(const embRunOptions *opt) {
   int err = emb_write_file_atomic(p, text);
   free(text);
   if (err || open_curve(&r, &t)) goto out;
-  status = train_loop(&r, &t);
+  status = train_loop(&r, &t, opt->stop_after);
 out:
   json_decref(cj);
   close_run(&r);
@@ -384,7 +386,7 @@ static int resume_run(const embRunOptions *opt) {
     run_log(&r, "no checkpoint yet: starting again from epoch 0");
   }
   if (open_curve(&r, &t)) goto out;
-  status = train_loop(&r, &t);
+  status = train_loop(&r, &t, opt->stop_after);
 out:
   json_decref(cj);
   close_run(&r);
