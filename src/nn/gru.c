@@ -19,6 +19,7 @@ void emb_gru_forward(embNum *h, embNum *cache, const embNum *x, const embNum *h_
   for (int b = 0; b < B; b++) {
     embNum *c = cache + (size_t)b * C, *hb = h + (size_t)b * H;
     const embNum *hp = h_prev + (size_t)b * H;
+#pragma omp simd /* vectorised whatever the cost model; lanes round as the scalar code */
     for (int j = 0; j < H; j++) {
       embNum r = nn_sigmoid(c[H + j] + bih[j] + bhh[j]);
       embNum z = nn_sigmoid(c[2 * H + j] + bih[H + j] + bhh[H + j]);
@@ -49,6 +50,7 @@ void emb_gru_backward(embNum *dx, embNum *dh_prev, embParams *dp, const embNum *
     const embNum *c = cache + (size_t)b * C, *hp = h_prev + (size_t)b * H;
     const embNum *d = dh + (size_t)b * H;
     embNum *dhp = dh_prev + (size_t)b * H, *gi = dgi + (size_t)b * G, *gh = dgh + (size_t)b * G;
+#pragma omp simd
     for (int j = 0; j < H; j++) {
       embNum n = c[j], r = c[H + j], z = c[2 * H + j], ghn = c[3 * H + j];
       embNum dz = d[j] * (hp[j] - n);

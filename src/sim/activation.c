@@ -7,7 +7,9 @@ embNum sim_activation_deriv(const embModel *m, embNum u, embNum act) {
   embNum uc = clampf(u, m->min_act, 1);
   embNum ac = clampf(act, m->min_act, 1);
   embNum t = (embNum)0.5 + (embNum)1.5 * ac;
-  embNum tau = uc > ac ? m->tau_act * t : m->tau_deact / t;
+  /* both candidates, then a select: the branch is unpredictable */
+  embNum tau_up = m->tau_act * t, tau_down = m->tau_deact / t;
+  embNum tau = uc > ac ? tau_up : tau_down;
   return (uc - ac) / tau;
 }
 

@@ -46,9 +46,11 @@ static void kist_eval(const embModel *m, int j, embNum act, embNum lmt, embNum v
   k->flpe = m->k_pe[j] * (k->strain * k->strain);
   k->flce_raw = 1 + ((-(k->ln * k->ln) + 2 * k->ln) - 1) / f_iso_n_den;
   k->flce = EMB_MAX(k->flce_raw, min_flce);
-  k->a_rel = k->ln > 1 ? (embNum)0.41 * k->flce : (embNum)0.41;
+  embNum a_long = (embNum)0.41 * k->flce;
+  k->a_rel = k->ln > 1 ? a_long : (embNum)0.41;
   k->w = 1 - (embNum)0.9 * ((act - q_crit) / b_den);
-  k->b_rel = act < q_crit ? (embNum)5.2 * (k->w * k->w) : (embNum)5.2;
+  embNum b_low = (embNum)5.2 * (k->w * k->w);
+  k->b_rel = act < q_crit ? b_low : (embNum)5.2;
   k->dfdv0 = (act * (k->flce + k->a_rel)) / k->b_rel;
   k->fxa = k->flce * act;
   k->pn = k->fxa * (embNum)0.5;
@@ -56,14 +58,14 @@ static void kist_eval(const embModel *m, int j, embNum act, embNum lmt, embNum v
   k->p1 = -k->pn / k->pd;
   k->p2 = (k->pn * k->pn) / k->pd;
   k->p3 = (embNum)-1.5 * k->fxa;
-  if (k->vn < 0) { /* shortening */
-    k->nom = (k->vn * act) * k->a_rel + k->fxa * k->b_rel;
-    k->den = k->b_rel - k->vn;
-  } else { /* lengthening */
-    k->nom = ((((-k->p1) * k->p3 + (k->p1 * s_as) * k->vn) + k->p2) - k->p3 * k->vn) +
-             s_as * (k->vn * k->vn);
-    k->den = k->p1 + k->vn;
-  }
+  /* shortening (vn < 0) and lengthening branches, both evaluated, then selected */
+  embNum nom_s = (k->vn * act) * k->a_rel + k->fxa * k->b_rel;
+  embNum den_s = k->b_rel - k->vn;
+  embNum nom_l = ((((-k->p1) * k->p3 + (k->p1 * s_as) * k->vn) + k->p2) - k->p3 * k->vn) +
+                 s_as * (k->vn * k->vn);
+  embNum den_l = k->p1 + k->vn;
+  k->nom = k->vn < 0 ? nom_s : nom_l;
+  k->den = k->vn < 0 ? den_s : den_l;
   k->fv_raw = k->nom / k->den;
   k->fv = EMB_MAX(k->fv_raw, (embNum)0);
   k->force = (k->fv + k->flpe) * m->fmax[j];
@@ -91,8 +93,10 @@ static void kist_bwd(const embModel *m, int j, embNum act, embNum lmt, embNum vm
   gfv += g[6] * m->fmax[j];
   gflpe += g[6] * m->fmax[j];
   /* fv = max(nom / den, 0) */
+  /* the backward needs no bit-exactness with PyTorch: reciprocals instead of divisions */
+  const embNum iden = 1 / k.den, ipd = 1 / k.pd, ibrel = 1 / k.b_rel, il0 = 1 / m->l0_ce[j];
   embNum gr = gfv * (k.fv_raw >= 0 ? (embNum)1 : (embNum)0);
-  embNum gnom = gr / k.den, gden = -gr * k.fv_raw / k.den;
+  embNum gnom = gr * iden, gden = -gr * k.fv_raw * iden;
   embNum gvn = 0, garel = 0, gbrel = 0, gfxa = 0, gp1 = 0, gp2 = 0, gp3 = 0;
   if (k.vn < 0) {
     gvn += gnom * act * k.a_rel - gden;
@@ -107,24 +111,24 @@ static void kist_bwd(const embModel *m, int j, embNum act, embNum lmt, embNum vm
     gvn += gnom * (s_as * k.p1 - k.p3 + 2 * s_as * k.vn) + gden;
   }
   gfxa += (embNum)-1.5 * gp3;
-  embNum gpn = gp2 * 2 * k.pn / k.pd - gp1 / k.pd;
-  embNum gpd = -gp2 * k.p2 / k.pd - gp1 * k.p1 / k.pd;
+  embNum gpn = (gp2 * 2 * k.pn - gp1) * ipd;
+  embNum gpd = -(gp2 * k.p2 + gp1 * k.p1) * ipd;
   embNum gdfdv0 = -2 * gpd;
   gfxa += (embNum)0.5 * gpn;
   gflce += gfxa * act;
   gact += gfxa * k.flce;
-  gact += gdfdv0 * (k.flce + k.a_rel) / k.b_rel;
-  gflce += gdfdv0 * act / k.b_rel;
-  garel += gdfdv0 * act / k.b_rel;
-  gbrel += -gdfdv0 * k.dfdv0 / k.b_rel;
+  gact += gdfdv0 * (k.flce + k.a_rel) * ibrel;
+  gflce += gdfdv0 * act * ibrel;
+  garel += gdfdv0 * act * ibrel;
+  gbrel += -gdfdv0 * k.dfdv0 * ibrel;
   if (act < q_crit) gact += gbrel * (embNum)5.2 * 2 * k.w * ((embNum)-0.9 / b_den);
   if (k.ln > 1) gflce += (embNum)0.41 * garel;
   /* flce = max(flce_raw, 0.01) */
   embNum gln = gflce * (k.flce_raw >= min_flce ? (embNum)1 : (embNum)0) *
-               (-2 * k.ln + 2) / f_iso_n_den;
+               (-2 * k.ln + 2) * (1 / f_iso_n_den);
   /* flpe = k_pe strain^2, strain = max(s, 0) */
   embNum gs = gflpe * m->k_pe[j] * 2 * k.strain * (k.s >= 0 ? (embNum)1 : (embNum)0);
-  glm += gs / m->l0_ce[j] + gln / m->l0_ce[j];
+  glm += (gs + gln) * il0;
   gv += gvn / m->vmax[j];
   *dlmt += glm * (k.lm_raw >= 0 ? (embNum)1 : (embNum)0);
   *dvmt += gv;
@@ -144,13 +148,13 @@ static void thelen_eval(const embModel *m, int j, embNum act, embNum lmt, embNum
   t->lm = EMB_MAX(t->lm_raw, (embNum)0.001);
   t->v = vmt;
   embNum a3 = 3 * act;
-  if (t->v <= 0) {
-    t->nom = af * ((act * m->ce[0][j] + 4 * t->v) + vmax);
-    t->den = (a3 * m->ce[1][j] + m->ce[1][j]) - 4 * t->v;
-  } else {
-    t->nom = (m->ce[2][j] * act + m->ce[3][j] * t->v) + m->ce[4][j];
-    t->den = (m->ce[4][j] * a3 + m->ce[5][j] * t->v) + m->ce[4][j];
-  }
+  /* shortening (V <= 0) and lengthening branches, both evaluated, then selected */
+  embNum nom_s = af * ((act * m->ce[0][j] + 4 * t->v) + vmax);
+  embNum den_s = (a3 * m->ce[1][j] + m->ce[1][j]) - 4 * t->v;
+  embNum nom_l = (m->ce[2][j] * act + m->ce[3][j] * t->v) + m->ce[4][j];
+  embNum den_l = (m->ce[4][j] * a3 + m->ce[5][j] * t->v) + m->ce[4][j];
+  t->nom = t->v <= 0 ? nom_s : nom_l;
+  t->den = t->v <= 0 ? den_s : den_l;
   t->fv_raw = t->nom / t->den;
   t->fv = EMB_MAX(t->fv_raw, (embNum)0);
   t->e = emb_exp(m->pe_1 * (t->lm - m->l0_pe[j]) / m->l0_ce[j]);
@@ -184,8 +188,9 @@ static void thelen_bwd(const embModel *m, int j, embNum act, embNum lmt, embNum 
   gflce += g[6] * F * act * t.fv;
   gact += g[6] * F * t.flce * t.fv;
   gflpe += g[6] * F;
+  const embNum iden = 1 / t.den, il0 = 1 / m->l0_ce[j];
   embNum gr = gfv * (t.fv_raw >= 0 ? (embNum)1 : (embNum)0);
-  embNum gnom = gr / t.den, gden = -gr * t.fv_raw / t.den;
+  embNum gnom = gr * iden, gden = -gr * t.fv_raw * iden;
   if (t.v <= 0) {
     gact += gnom * m->af * m->ce[0][j] + gden * 3 * m->ce[1][j];
     gv += gnom * m->af * 4 - 4 * gden;
@@ -194,8 +199,7 @@ static void thelen_bwd(const embModel *m, int j, embNum act, embNum lmt, embNum 
     gv += gnom * m->ce[3][j] + gden * m->ce[5][j];
   }
   embNum gp = gflpe * (t.flpe_raw >= 0 ? (embNum)1 : (embNum)0);
-  glm += gp * t.e * m->pe_1 / m->l0_ce[j] / m->pe_den;
-  glm += gflce * t.flce * (-2 * t.z / m->gamma) / m->l0_ce[j];
+  glm += (gp * t.e * (m->pe_1 / m->pe_den) + gflce * t.flce * (-2 * t.z / m->gamma)) * il0;
   *dlmt += glm * (t.lm_raw >= (embNum)0.001 ? (embNum)1 : (embNum)0);
   *dvmt += gv;
   *dact += gact;

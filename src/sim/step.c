@@ -47,7 +47,8 @@ static void step_row(const embModel *m, embNum *out, const embNum *s, const embN
   const int M = m->M, S = m->S, og = emb_geom_offset(m), NS = emb_state_size(m);
   const embNum *joint0 = s, *mus0 = s + EMB_OFF_MUSCLE, *geo0 = s + og;
   const embNum h = m->dt;
-  embNum n[EMB_MAX_STATE], Q[2], acc[2];
+  embNum buf[EMB_MAX_STATE], Q[2], acc[2];
+  embNum *n = out == s ? buf : out; /* write in place unless out aliases s */
   /* skeleton, driven by the stored forces */
   sim_joint_forces(m, joint0, mus0, geo0, Q);
   sim_joint_accel(m, joint0, Q, load, acc);
@@ -63,7 +64,7 @@ static void step_row(const embModel *m, embNum *out, const embNum *s, const embN
   }
   sim_geometry(m, n + EMB_OFF_JOINT, n + og);
   sim_fk(m, n + EMB_OFF_JOINT, n + EMB_OFF_CART);
-  memcpy(out, n, sizeof(embNum) * (size_t)NS);
+  if (n != out) memcpy(out, n, sizeof(embNum) * (size_t)NS);
 }
 
 void emb_step(const embModel *m, embNum *next, const embNum *state, const embNum *action,
