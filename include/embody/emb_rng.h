@@ -68,7 +68,8 @@ void emb_rng_normal_fill(const embRngKey *k, uint32_t step, uint32_t row, double
 void emb_rng_normal_rows(const embRngKey *k, uint32_t step, uint32_t row0, int B, int n,
                          double scale, embNum *out /*(B,n)*/);
 
-/* The same for uniforms in [lo, hi). */
+/* The same for uniforms lo + (hi − lo) u, u in [0, 1) (in the float build a value may
+ * round up to hi). */
 void emb_rng_uniform_rows(const embRngKey *k, uint32_t step, uint32_t row0, int B, int n,
                           double lo, double hi, embNum *out /*(B,n)*/);
 
