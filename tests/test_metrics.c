@@ -119,8 +119,8 @@ static void test_gradient_auc_windows(void **state) {
   assert_int_equal(emb_profile_window("quick", "RTR", 500), 50);
   assert_int_equal(emb_profile_window("quick", "DCOR", 3500), 50);
   assert_int_equal(emb_profile_window("demo", "DCOR", 200), 11);
-  assert_int_equal(emb_paper_epochs("JTR"), 5000);
-  assert_int_equal(emb_paper_epochs("COBFGR"), 35000);
+  assert_int_equal(emb_paper_epochs_by_name("JTR"), 5000);
+  assert_int_equal(emb_paper_epochs_by_name("COBFGR"), 35000);
 }
 
 /* TTP: never 0 for a flat zero curve; a plateau is found where the slope settles */

@@ -1,5 +1,6 @@
 /* curve_metrics.c — AUC, peaks, slope and time to plateau of one learning curve
  * (spec/metrics.md §1), and the smoothing-window rules (short curves, scaled profiles). */
+#include "embody/emb_config.h"
 #include "embody/emb_metrics.h"
 
 #include <math.h>
@@ -99,17 +100,14 @@ done:
   return st;
 }
 
-long emb_paper_epochs(const char *task) {
-  static const char *names[] = {"RTR", "COR", "COBJGR", "JTR", "COBFGR", "DCOR"};
-  static const long epochs[] = {5000, 5000, 5000, 5000, 35000, 35000};
-  for (int i = 0; i < 6; i++)
-    if (task && !strcmp(task, names[i])) return epochs[i];
-  return 0;
+long emb_paper_epochs_by_name(const char *task) {
+  int t = emb_task_parse(task); /* the presets live in one place: src/train/config.c */
+  return t < 0 ? 0 : emb_paper_epochs((embTaskKind)t);
 }
 
 int emb_profile_window(const char *profile, const char *task, long epochs) {
   if (!profile || !strcmp(profile, "paper")) return EMB_SAVGOL_WINDOW;
-  long pe = emb_paper_epochs(task);
+  long pe = emb_paper_epochs_by_name(task);
   if (pe <= 0 || epochs <= 0) return EMB_SAVGOL_WINDOW;
   long w = lround((double)EMB_SAVGOL_WINDOW * (double)epochs / (double)pe);
   if (w < EMB_SCALED_WINDOW_MIN) w = EMB_SCALED_WINDOW_MIN;
