@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "embody/emb_json.h"
 #include "embody/emb_nn_io.h"
 #include "embody/emb_rollout.h"
 #include "embody/emb_run.h"
@@ -144,15 +145,22 @@ int cmd_eval(int argc, char **argv) {
   char path[4300];
   snprintf(path, sizeof path, "%s/trajectories.csv", outdir);
   if (write_trajectories(path, r, (int)episodes, EMB_EPISODE_STEPS)) goto done;
-  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I}", "run", run,
-                        "checkpoint", ckpt, "effector", emb_effector_name(cfg.effector), "task", emb_task_name(cfg.task),
-                        "episodes", (json_int_t)episodes, "deterministic", deterministic, "seed", (json_int_t)cfg.seed,
-                        "performance", s.tar_frac, "loss", s.loss, "actor_loss", s.actor_loss, "hidden_loss",
-                        s.hidden_loss, "hidden_deriv_loss", s.hidden_deriv_loss, "muscle_loss", s.muscle_loss,
-                        "goal_events", (json_int_t)s.jumps, "limit_contacts", (json_int_t)s.limit_contacts);
+  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:I, s:I, s:I}", "run", run, "checkpoint", ckpt,
+                        "effector", emb_effector_name(cfg.effector), "task", emb_task_name(cfg.task), "profile",
+                        emb_profile_name(cfg.profile), "episodes", (json_int_t)episodes, "deterministic", deterministic,
+                        "seed", (json_int_t)cfg.seed, "goal_events", (json_int_t)s.jumps, "limit_contacts",
+                        (json_int_t)s.limit_contacts);
+  json_object_set_new(j, "performance", emb_json_number(s.tar_frac));
+  json_object_set_new(j, "loss", emb_json_number(s.loss));
+  json_object_set_new(j, "actor_loss", emb_json_number(s.actor_loss));
+  json_object_set_new(j, "hidden_loss", emb_json_number(s.hidden_loss));
+  json_object_set_new(j, "hidden_deriv_loss", emb_json_number(s.hidden_deriv_loss));
+  json_object_set_new(j, "muscle_loss", emb_json_number(s.muscle_loss));
+  if (!isfinite(s.loss))
+    fprintf(stderr, "embody eval: warning: the loss of this model is not finite (a diverged run?)\n");
   if (cfg.task == EMB_JTR) {
-    json_object_set_new(j, "mean_goals_reached", json_real(s.mean_goals_reached));
-    json_object_set_new(j, "mean_goals_shown", json_real(s.mean_goals_shown));
+    json_object_set_new(j, "mean_goals_reached", emb_json_number(s.mean_goals_reached));
+    json_object_set_new(j, "mean_goals_shown", emb_json_number(s.mean_goals_shown));
   }
   char *text = json_dumps(j, JSON_INDENT(2));
   json_decref(j);

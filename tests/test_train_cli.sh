@@ -85,6 +85,13 @@ expect_status 2 "truncated checkpoint refused" $EMB train --resume "$W/trunc" --
 expect_status 2 "eval of a missing run" $EMB eval "$W/nothing"
 expect_status 2 "eval on a task with another observation size" $EMB eval "$W/base" --task COBFGR
 
+# ---- non-finite loss: clear error, exit 1, the last good checkpoint kept and valid
+expect_status 1 "non-finite loss stops the run" $EMB train --effector point-mass --task RTR --epochs 30 --batch-size 8 \
+  --lr 1e12 --max-grad-norm 1e30 --save-every 1 --quiet --out "$W/nan"
+grep -q "not finite" "$W/out.txt" && grep -q '"failed"' "$W/nan/progress.json" && grep -q "FAILED" "$W/nan/log.txt" \
+  && pass "non-finite loss reported in the message, progress.json and log.txt" || fail "non-finite loss not reported"
+$EMB eval "$W/nan" --episodes 2 > /dev/null 2>&1 && pass "the last good checkpoint is still readable" || fail "checkpoint after failure unreadable"
+
 # ---- learning: a short RTR run lifts tar_frac of its last 20 epochs >= 0.1 above its first 20
 $EMB train --effector point-mass --task RTR --epochs 200 --quiet --out "$W/learn" || fail "learning run"
 awk -F, 'NR>1{t[NR-1]=$7; n=NR-1} END{for(i=1;i<=20;i++){a+=t[i]; b+=t[n-20+i]}; a/=20; b/=20;

@@ -12,7 +12,7 @@
 
 #include "embody/emb_types.h"
 
-static json_t *jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+#include "embody/emb_json.h"
 
 /* a number cell: empty when not finite */
 static void num(FILE *f, double x) {
@@ -172,7 +172,7 @@ static int write_matrices(const anGrid *g, const anResults *r) {
 }
 
 static json_t *jstat(anStat s) {
-  return json_pack("{s:o, s:o, s:i}", "mean", jnum(s.mean), "sd", jnum(s.sd), "n", s.n);
+  return json_pack("{s:o, s:o, s:i}", "mean", emb_json_number(s.mean), "sd", emb_json_number(s.sd), "n", s.n);
 }
 
 /* 6x6 matrix of one field of anStat (rows = target, columns = base; diagonal null) */
@@ -183,7 +183,7 @@ static json_t *jmatrix(const anStat m[AN_NT][AN_NT], int field) {
     for (int a = 0; a < AN_NT; a++) {
       anStat s = m[b][a];
       if (a == b || s.n == 0) json_array_append_new(row, json_null());
-      else json_array_append_new(row, field == 0 ? jnum(s.mean) : field == 1 ? jnum(s.sd)
+      else json_array_append_new(row, field == 0 ? emb_json_number(s.mean) : field == 1 ? emb_json_number(s.sd)
                                                                         : json_integer(s.n));
     }
     json_array_append_new(rows, row);
@@ -193,10 +193,10 @@ static json_t *jmatrix(const anStat m[AN_NT][AN_NT], int field) {
 
 static json_t *jwelch(const embWelchResult *w) {
   return json_pack("{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "n_a",
-                   w->na, "n_b", w->nb, "mean_a", jnum(w->mean_a), "mean_b", jnum(w->mean_b),
-                   "sd_a", jnum(w->sd_a), "sd_b", jnum(w->sd_b), "difference", jnum(w->diff),
-                   "ci95_low", jnum(w->ci_low), "ci95_high", jnum(w->ci_high), "welch_t",
-                   jnum(w->t), "welch_df", jnum(w->df), "welch_p", jnum(w->p), "stars",
+                   w->na, "n_b", w->nb, "mean_a", emb_json_number(w->mean_a), "mean_b", emb_json_number(w->mean_b),
+                   "sd_a", emb_json_number(w->sd_a), "sd_b", emb_json_number(w->sd_b), "difference", emb_json_number(w->diff),
+                   "ci95_low", emb_json_number(w->ci_low), "ci95_high", emb_json_number(w->ci_high), "welch_t",
+                   emb_json_number(w->t), "welch_df", emb_json_number(w->df), "welch_p", emb_json_number(w->p), "stars",
                    emb_star_code(w->p));
 }
 
@@ -237,7 +237,7 @@ static json_t *build_json(const anGrid *g, const anResults *r) {
                           (json_int_t)u->seed, "epochs",
                           u->epochs > 0 ? json_integer(u->epochs) : json_null(), "state",
                           u->state, "used", u->usable, "segment_rows", u->n, "wall_seconds",
-                          jnum(u->wall_seconds), "note", u->note);
+                          emb_json_number(u->wall_seconds), "note", u->note);
     if (u->has_metrics)
       json_object_set_new(
           o, "metrics",
@@ -246,7 +246,7 @@ static json_t *build_json(const anGrid *g, const anResults *r) {
                     u->m.peak, "peak_index", u->m.peak_index, "ttp",
                     u->m.ttp < 0 ? json_null() : json_integer(u->m.ttp), "window",
                     u->m.window, "window_reduced", u->m.window_reduced, "final_performance",
-                    jnum(u->final_perf)));
+                    emb_json_number(u->final_perf)));
     else
       json_object_set_new(o, "metrics", json_null());
     json_array_append_new(runs, o);
@@ -286,8 +286,8 @@ static json_t *build_json(const anGrid *g, const anResults *r) {
     json_object_set_new(p, "pairs", json_integer(r->at_cells[b]));
     json_object_set_new(atd, an_tasks[b], p);
     json_t *w = jwelch(&r->target_welch[b]);
-    json_object_set_new(w, "mwu_u", jnum(r->target_mwu[b].u));
-    json_object_set_new(w, "mwu_p_exact", jnum(r->target_mwu[b].p));
+    json_object_set_new(w, "mwu_u", emb_json_number(r->target_mwu[b].u));
+    json_object_set_new(w, "mwu_p_exact", emb_json_number(r->target_mwu[b].p));
     json_object_set_new(w, "stars_mwu", json_string(emb_star_code(r->target_mwu[b].p)));
     json_object_set_new(avp, an_tasks[b], w);
   }

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "embody/emb_json.h"
 #include "embody/emb_train.h"
 #include "train/progress.h"
 
@@ -112,7 +113,7 @@ static int write_progress(const Run *r, const embTrainer *t, const char *state, 
   json_t *o = json_pack("{s:s, s:I, s:I, s:f}", "state", state, "epochs_done", (json_int_t)t->epochs_done,
                         "epochs_total", (json_int_t)t->cfg.epochs, "wall_seconds", t->wall_seconds);
   json_object_set_new(o, "error", error ? json_string(error) : json_null());
-  if (t->curve_rows > 0) json_object_set_new(o, "last_tar_frac", json_real(t->curve[t->curve_rows - 1].tar_frac));
+  if (t->curve_rows > 0) json_object_set_new(o, "last_tar_frac", emb_json_number(t->curve[t->curve_rows - 1].tar_frac));
   char *text = json_dumps(o, JSON_INDENT(2));
   json_decref(o);
   char p[4200];
@@ -172,8 +173,10 @@ static int train_loop(Run *r, embTrainer *t, long stop_after) {
     int err = emb_trainer_epoch(t, &row);
     if (err) {
       emb_progress_end(&prog);
-      run_log(r, "FAILED at epoch %ld: %s (last good checkpoint kept)", t->epoch_offset + t->epochs_done,
-              emb_last_error());
+      char ck[4200];
+      path_in(r, "checkpoint.ckpt", ck, sizeof ck);
+      run_log(r, "FAILED at epoch %ld: %s (%s)", t->epoch_offset + t->epochs_done, emb_last_error(),
+              file_exists(ck) ? "the last good checkpoint is kept" : "no checkpoint had been written yet");
       write_progress(r, t, "failed", emb_last_error());
       return EMB_RUN_FAILED;
     }
