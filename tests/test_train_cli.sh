@@ -92,6 +92,12 @@ grep -q "not finite" "$W/out.txt" && grep -q '"failed"' "$W/nan/progress.json" &
   && pass "non-finite loss reported in the message, progress.json and log.txt" || fail "non-finite loss not reported"
 $EMB eval "$W/nan" --episodes 2 > /dev/null 2>&1 && pass "the last good checkpoint is still readable" || fail "checkpoint after failure unreadable"
 
+# ---- gradcheck from the command line (runs the double-precision build)
+if $EMB gradcheck --effector arm --task JTR > "$W/gc.txt" 2>&1 && grep -q "^relative error " "$W/gc.txt" \
+   && grep -q "goal jumps/switches/hits [1-9]" "$W/gc.txt"; then pass "embody gradcheck prints the relative error and events"
+else fail "embody gradcheck"; cat "$W/gc.txt"; fi
+expect_status 2 "gradcheck with an unknown task" $EMB gradcheck --effector arm --task FLY
+
 # ---- learning: a short RTR run lifts tar_frac of its last 20 epochs >= 0.1 above its first 20
 $EMB train --effector point-mass --task RTR --epochs 200 --quiet --out "$W/learn" || fail "learning run"
 awk -F, 'NR>1{t[NR-1]=$7; n=NR-1} END{for(i=1;i<=20;i++){a+=t[i]; b+=t[n-20+i]}; a/=20; b/=20;
