@@ -43,17 +43,26 @@ typedef struct {
   int S;             /* muscle-state channels (4 or 7) */
   embNum dt;         /* time step, s */
   embNum min_act;    /* minimum activation (0 ReLU, 0.001 Hill) */
-  embNum tau_act, tau_deact;
-  embNum pos_lb[2], pos_ub[2], vel_lb[2], vel_ub[2];
-  const char *muscle_names[EMB_MAX_MUSCLES];
+  embNum tau_act, tau_deact;                           /* activation time constants, s */
+  embNum pos_lb[2], pos_ub[2], vel_lb[2], vel_ub[2];   /* joint bounds (inclusive) */
+  embNum damping;                                      /* effector joint damping (0) */
+  embNum joint_load[2];                                /* constant joint load (0, 0) */
+  const char *name;                                    /* "pointmass24", "arm26_thelen" ... */
+  const char *muscle_names[EMB_MAX_MUSCLES];           /* lower case, CSV column suffixes */
+  /* per-muscle constants (float32 values of MotorNet's parameter tensors) */
   embNum fmax[EMB_MAX_MUSCLES], l0_ce[EMB_MAX_MUSCLES], l0_se[EMB_MAX_MUSCLES],
       vmax[EMB_MAX_MUSCLES], l0_pe[EMB_MAX_MUSCLES], k_pe[EMB_MAX_MUSCLES];
-  embNum ce[6][EMB_MAX_MUSCLES];                      /* Thelen ce_0..ce_5 */
-  /* further effector/muscle constants are private to src/sim (see model.c) */
-  embNum mass;                                         /* point mass, kg */
-  embNum anchor[EMB_MAX_MUSCLES][2];                   /* point mass muscle anchors */
-  embNum l1, l2;                                       /* arm segment lengths, m */
-  embNum extra[64];                                    /* model.c's private constants */
+  embNum ce[6][EMB_MAX_MUSCLES];                       /* Thelen ce_0..ce_5 */
+  embNum pe_1, pe_den, gamma, af;                      /* Thelen scalars */
+  /* point mass */
+  embNum mass;                                         /* kg */
+  embNum anchor[EMB_MAX_MUSCLES][2];                   /* muscle anchors in the world, m */
+  /* arm */
+  embNum l1, l2;                                       /* segment lengths, m */
+  embNum mc[4], mm[4];                                 /* inertia: M = mc + cos(q1) mm, row-major */
+  embNum kc;                                           /* Coriolis coefficient m2 l1 l2g */
+  embNum q_offset[2];                                  /* polynomial joint offsets (pi/2, 0) */
+  embNum a0[EMB_MAX_MUSCLES], a1[2][EMB_MAX_MUSCLES], a2[2][EMB_MAX_MUSCLES]; /* Lmt poly */
 } embModel;
 
 /* Fill a model with MotorNet's default constants. muscle is ignored for the point mass
@@ -69,7 +78,9 @@ int emb_geom_offset(const embModel *m);
 int emb_reset(const embModel *m, embNum *state /*(B,NS)*/, const embNum *joint /*(B,4)*/, int B);
 
 /* One Euler step (spec §2.2–§2.4). action (B,M) is raw (clamped inside);
- * load: endpoint force (Fx,Fy) applied to every row, NULL for none. */
+ * load: endpoint force (Fx,Fy) applied to every row, NULL for none. Rows are independent
+ * and the function is reentrant (no OpenMP inside): callers may split B across threads.
+ * next may be the same array as state (each row is computed before it is written). */
 void emb_step(const embModel *m, embNum *next /*(B,NS)*/, const embNum *state /*(B,NS)*/,
               const embNum *action /*(B,M)*/, const embNum *load /*(2) or NULL*/, int B);
 

@@ -1,0 +1,95 @@
+/* bench_nn.c — one GRU + head forward and backward through T = 100 steps (the network
+ * part of a training epoch, without the effector), for the paper's two network shapes:
+ * B = 128, H1 32, H2 16, I 22, M 6 and B = 512, H1 128, H2 16, I 23, M 6. Prints ms per
+ * pass, the matrix-product FLOPs, GFLOP/s and a hash of the gradient (it must not change
+ * when the code is made faster). One thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "embody/emb_nn.h"
+#include "embody/emb_rng.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+
+static int cmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void bench(int B, embNetSizes sz, int T, int reps) {
+  const int NI = sz.n_in, H = sz.H1, H2 = sz.H2, M = sz.M;
+  embParams p, dp;
+  emb_params_alloc(&p, sz);
+  emb_params_alloc(&dp, sz);
+  emb_params_init(&p, 0, 0.1);
+  size_t bh = (size_t)B * H;
+  embNum *x = malloc(sizeof(embNum) * T * B * NI), *eps = malloc(sizeof(embNum) * T * B * M);
+  embNum *da = malloc(sizeof(embNum) * T * B * M), *hs = malloc(sizeof(embNum) * (T + 1) * bh);
+  embNum *gc = malloc(sizeof(embNum) * T * B * EMB_GRU_CACHE(H));
+  embNum *hc = malloc(sizeof(embNum) * T * B * EMB_HEAD_CACHE(H2, M));
+  embNum *a = malloc(sizeof(embNum) * B * M), *dh = malloc(sizeof(embNum) * (T + 1) * bh);
+  embNum *dx = malloc(sizeof(embNum) * B * NI);
+  embNum *work = malloc(sizeof(embNum) * emb_nn_work_size(sz, B));
+  embRngKey k = emb_rng_key(1, EMB_RNG_USER0, 0);
+  for (int t = 0; t < T; t++) {
+    emb_rng_normal_rows(&k, (uint32_t)t, 0, B, NI, 1.0, x + (size_t)t * B * NI);
+    emb_rng_normal_rows(&k, (uint32_t)(T + t), 0, B, M, 1.0, eps + (size_t)t * B * M);
+    emb_rng_normal_rows(&k, (uint32_t)(2 * T + t), 0, B, M, 0.01, da + (size_t)t * B * M);
+  }
+  double *times = malloc(sizeof(double) * reps);
+  for (int rep = 0; rep < reps; rep++) {
+    double t0 = now();
+    emb_h0_forward(hs, &p, B);
+    for (int t = 0; t < T; t++) {
+      emb_gru_forward(hs + (t + 1) * bh, gc + (size_t)t * B * EMB_GRU_CACHE(H),
+                      x + (size_t)t * B * NI, hs + t * bh, &p, B);
+      emb_head_forward(a, hc + (size_t)t * B * EMB_HEAD_CACHE(H2, M), hs + (t + 1) * bh,
+                       eps + (size_t)t * B * M, &p, EMB_POS_EXP, B);
+    }
+    emb_params_zero(&dp);
+    memset(dh, 0, sizeof(embNum) * (T + 1) * bh);
+    for (int t = T - 1; t >= 0; t--) {
+      emb_head_backward(dh + (t + 1) * bh, &dp, da + (size_t)t * B * M,
+                        hc + (size_t)t * B * EMB_HEAD_CACHE(H2, M), hs + (t + 1) * bh,
+                        eps + (size_t)t * B * M, &p, EMB_POS_EXP, B, work);
+      memset(dx, 0, sizeof(embNum) * B * NI);
+      emb_gru_backward(dx, dh + t * bh, &dp, dh + (t + 1) * bh,
+                       gc + (size_t)t * B * EMB_GRU_CACHE(H), x + (size_t)t * B * NI,
+                       hs + t * bh, &p, B, work);
+    }
+    emb_h0_backward(&dp, dh, &p, B);
+    times[rep] = now() - t0;
+  }
+  qsort(times, reps, sizeof(double), cmp);
+  /* matrix-product FLOPs: forward 2*B*(3H(I+H) + H2 H + 2 M H2) per step, backward 2x */
+  double fwd = 2.0 * B * (3.0 * H * (NI + H) + (double)H2 * H + 2.0 * M * H2);
+  double flops = 3.0 * fwd * T;
+  uint64_t hash = fnv1a(dp.data, dp.n * sizeof(embNum), 1469598103934665603ull);
+  printf("nn fwd+bwd T=%d B=%d I=%d H1=%d H2=%d M=%d: median %.3f ms (min %.3f), %.1f MFLOP, "
+         "%.2f GFLOP/s, grad hash %016llx\n",
+         T, B, NI, H, H2, M, 1e3 * times[reps / 2], 1e3 * times[0], flops * 1e-6,
+         flops / times[reps / 2] * 1e-9, (unsigned long long)hash);
+  free(times); free(x); free(eps); free(da); free(hs); free(gc); free(hc); free(a); free(dh);
+  free(dx); free(work);
+  emb_params_free(&p);
+  emb_params_free(&dp);
+}
+
+int main(void) {
+  emb_nn_init();
+  bench(128, (embNetSizes){22, 32, 16, 6}, 100, 21);
+  bench(512, (embNetSizes){23, 128, 16, 6}, 100, 7);
+  return 0;
+}

@@ -1,0 +1,95 @@
+/* bench_step.c — effector speed: row-steps per second of emb_step (forward only) and of
+ * emb_step + emb_step_backward (a 100-step rollout forward, then backward through it),
+ * for each effector at B = 128 on one thread, plus an FNV-1a hash of the final state and
+ * of the gradient w.r.t. the initial state (the result of the timed work). Target (issue
+ * #2): arm forward + backward >= 5e6 row-steps/s per core. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "embody/emb_effector.h"
+
+#define B 128
+#define T 100
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
+  const unsigned char *c = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * 0x100000001b3ull;
+  return h;
+}
+
+static void bench(const char *label, embEffectorKind kind, embMuscleKind mk) {
+  embModel m;
+  emb_model_init(&m, kind, mk);
+  const int NS = emb_state_size(&m), M = m.M;
+  embNum *S = malloc(sizeof(embNum) * (size_t)(T + 1) * B * NS);
+  embNum *U = malloc(sizeof(embNum) * (size_t)T * B * M);
+  embNum *dU = malloc(sizeof(embNum) * (size_t)T * B * M);
+  embNum *dn = malloc(sizeof(embNum) * (size_t)B * NS), *dp = malloc(sizeof(embNum) * (size_t)B * NS);
+  embNum q[B * 4];
+  uint64_t r = 88172645463325252ull;
+  for (int b = 0; b < B; b++)
+    for (int d = 0; d < 2; d++) {
+      r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+      q[4 * b + d] = m.pos_lb[d] + (embNum)(0.2 + 0.6 * (r >> 11) / 9007199254740992.0) *
+                                       (m.pos_ub[d] - m.pos_lb[d]);
+      q[4 * b + 2 + d] = 0;
+    }
+  for (size_t k = 0; k < (size_t)T * B * M; k++) {
+    r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+    U[k] = (embNum)(0.3 * (r >> 11) / 9007199254740992.0);
+  }
+  emb_reset(&m, S, q, B);
+  /* forward only */
+  int reps = 0;
+  double t0 = now(), el;
+  do {
+    for (int t = 0; t < T; t++)
+      emb_step(&m, S + (size_t)(t + 1) * B * NS, S + (size_t)t * B * NS, U + (size_t)t * B * M,
+               NULL, B);
+    reps++;
+  } while ((el = now() - t0) < 0.5);
+  double fwd = (double)reps * T * B / el;
+  /* forward + backward */
+  reps = 0;
+  t0 = now();
+  do {
+    for (int t = 0; t < T; t++)
+      emb_step(&m, S + (size_t)(t + 1) * B * NS, S + (size_t)t * B * NS, U + (size_t)t * B * M,
+               NULL, B);
+    memset(dn, 0, sizeof(embNum) * B * NS);
+    for (int b = 0; b < B; b++) dn[b * NS + EMB_OFF_CART] = dn[b * NS + EMB_OFF_CART + 1] = 1;
+    memset(dU, 0, sizeof(embNum) * (size_t)T * B * M);
+    for (int t = T - 1; t >= 0; t--) {
+      memset(dp, 0, sizeof(embNum) * B * NS);
+      emb_step_backward(&m, dp, dU + (size_t)t * B * M, dn, S + (size_t)t * B * NS,
+                        U + (size_t)t * B * M, NULL, B);
+      embNum *x = dn;
+      dn = dp;
+      dp = x;
+    }
+    reps++;
+  } while ((el = now() - t0) < 0.5);
+  double fb = (double)reps * T * B / el;
+  uint64_t h = fnv1a(S + (size_t)T * B * NS, sizeof(embNum) * B * NS, 0xcbf29ce484222325ull);
+  h = fnv1a(dn, sizeof(embNum) * B * NS, h);
+  printf("%-14s B=%d  forward %8.3g row-steps/s   forward+backward %8.3g row-steps/s   "
+         "hash %016llx\n", label, B, fwd, fb, (unsigned long long)h);
+  free(S), free(U), free(dU), free(dn), free(dp);
+}
+
+int main(void) {
+  printf("bench_step (%s build, one thread, %d-step rollouts)\n", EMB_NUM_NAME, T);
+  bench("pointmass24", EMB_POINT_MASS, EMB_MUSCLE_RELU);
+  bench("arm26_thelen", EMB_ARM, EMB_MUSCLE_THELEN);
+  bench("arm26_hill", EMB_ARM, EMB_MUSCLE_KISTEMAKER);
+  return 0;
+}

@@ -1,0 +1,88 @@
+/* loss.c — the four loss terms of training.md §2 over a whole rollout, each with its
+ * backward next to it. Sums run in double in a fixed order (t, b, i). */
+#include "embody/emb_nn.h"
+
+double emb_loss_actor(const embNum *r, int T, int B) {
+  double sum = 0;
+  for (size_t k = 0; k < (size_t)T * B; k++) sum += r[k];
+  return -sum / B;
+}
+
+void emb_loss_actor_backward(embNum *dr, double w, int T, int B) {
+  const embNum g = (embNum)(-w / B);
+  for (size_t k = 0; k < (size_t)T * B; k++) dr[k] += g;
+}
+
+double emb_loss_hidden(const embNum *h, int T, int B, int H) {
+  double sum = 0;
+  for (size_t k = 0; k < (size_t)T * B * H; k++) sum += (double)h[k] * h[k];
+  return sum / ((double)T * B * H);
+}
+
+void emb_loss_hidden_backward(embNum *dh, double w, const embNum *h, int T, int B, int H) {
+  const double c = 2.0 * w / ((double)T * B * H);
+  for (size_t k = 0; k < (size_t)T * B * H; k++) dh[k] += (embNum)(c * h[k]);
+}
+
+double emb_loss_hidden_deriv(const embNum *h, const embNum *h0, double dt, int T, int B,
+                             int H) {
+  const size_t BH = (size_t)B * H;
+  double sum = 0;
+  for (int t = 0; t < T; t++) {
+    const embNum *cur = h + t * BH, *prev = t ? h + (t - 1) * BH : h0;
+    for (size_t k = 0; k < BH; k++) {
+      double d = ((double)cur[k] - prev[k]) / dt;
+      sum += d * d;
+    }
+  }
+  return sum / ((double)B * H);
+}
+
+void emb_loss_hidden_deriv_backward(embNum *dh, embNum *dh0, double w, const embNum *h,
+                                    const embNum *h0, double dt, int T, int B, int H) {
+  const size_t BH = (size_t)B * H;
+  const double c = 2.0 * w / ((double)B * H * dt * dt);
+  for (int t = 0; t < T; t++) {
+    const embNum *cur = h + t * BH, *prev = t ? h + (t - 1) * BH : h0;
+    embNum *dcur = dh + t * BH, *dprev = t ? dh + (t - 1) * BH : dh0;
+    for (size_t k = 0; k < BH; k++) {
+      double g = c * ((double)cur[k] - prev[k]);
+      dcur[k] += (embNum)g;
+      if (dprev) dprev[k] -= (embNum)g;
+    }
+  }
+}
+
+/* f̂ = fmax / ‖fmax‖₂ in double */
+static void unit_fmax(double *fh, const embNum *fmax, int M) {
+  double nrm = 0;
+  for (int m = 0; m < M; m++) nrm += (double)fmax[m] * fmax[m];
+  nrm = sqrt(nrm);
+  for (int m = 0; m < M; m++) fh[m] = nrm > 0 ? fmax[m] / nrm : 0;
+}
+
+double emb_loss_muscle(const embNum *a, const embNum *fmax, int T, int B, int M) {
+  double fh[64];
+  if (M > 64) return NAN;
+  unit_fmax(fh, fmax, M);
+  double sum = 0;
+  for (size_t k = 0; k < (size_t)T * B; k++) {
+    double e = 0;
+    for (int m = 0; m < M; m++) e += a[k * M + m] * fh[m];
+    sum += e * e;
+  }
+  return sum / B;
+}
+
+void emb_loss_muscle_backward(embNum *da, double w, const embNum *a, const embNum *fmax,
+                              int T, int B, int M) {
+  double fh[64];
+  if (M > 64) return;
+  unit_fmax(fh, fmax, M);
+  const double c = 2.0 * w / B;
+  for (size_t k = 0; k < (size_t)T * B; k++) {
+    double e = 0;
+    for (int m = 0; m < M; m++) e += a[k * M + m] * fh[m];
+    for (int m = 0; m < M; m++) da[k * M + m] += (embNum)(c * e * fh[m]);
+  }
+}

@@ -1,0 +1,360 @@
+/* rollout.c — the closed loop forward (policy -> effector -> task -> observation, T steps)
+ * and its exact backward through time (see emb_rollout.h for the indexing). */
+#include "embody/emb_rollout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ROW_CHUNK 16 /* rows per effector call inside the parallel loops */
+
+struct embRollout {
+  embRolloutConfig cfg;
+  embModel model;
+  embTask task;
+  embNetSizes sz;
+  int NS, I, M, B, T;
+  embNum load[2];
+  const embNum *load_ptr;
+  /* forward storage, leading time axis */
+  embNum *obs;      /* (T+1,B,I) */
+  embNum *h;        /* (T+1,B,H1), h[0] = tanh(theta0) */
+  embNum *gcache;   /* (T,B,4H1) */
+  embNum *hcache;   /* (T,B,H2+3M) */
+  embNum *eps;      /* (T,B,M) */
+  embNum *act;      /* (T,B,M) policy actions (efference copy) */
+  embNum *noisy;    /* (T,B,M) actions sent to the effector */
+  embNum *state;    /* (T+1,B,NS) */
+  embNum *reward;   /* (T,B) */
+  embStepEvent *ev; /* (T,B) */
+  embNum *goal;     /* (T+1,B,2) rewarded goal, after each step's update */
+  embNum *vgoal;    /* (T+1,B,2) visual goal */
+  embNum *joint0;   /* (B,4) start joint states */
+  embNum *zero_act; /* (B,M) efference copy at reset */
+  embGoalState *gs; /* (B) */
+  /* backward storage */
+  embNum *dstate;   /* (T+1,B,NS) */
+  embNum *dh;       /* (T+1,B,H1) */
+  embNum *dact;     /* (T,B,M) */
+  embNum *dnoisy;   /* (T,B,M) */
+  embNum *dobs;     /* (B,I) */
+  embNum *dr;       /* (T,B) */
+  embNum *doff;     /* (B) gradient of the reward offset added after the current step */
+  embNum *ddiscard; /* (B,M) gradient of the reset efference copy (a constant) */
+  embNum *work;
+  int have_forward;
+};
+
+void emb_rollout_config_from_train(embRolloutConfig *rc, const embTrainConfig *tc) {
+  memset(rc, 0, sizeof *rc);
+  rc->task = tc->task;
+  rc->effector = tc->effector;
+  rc->muscle = tc->muscle;
+  rc->B = (int)tc->batch_size;
+  rc->T = EMB_EPISODE_STEPS;
+  rc->H1 = (int)tc->hidden_sizes[0];
+  rc->H2 = (int)tc->hidden_sizes[1];
+  rc->noise_level = tc->noise_level;
+  rc->target_radius_frac = tc->target_radius_frac;
+  rc->vision_delay = (int)tc->vision_delay;
+  rc->proprio_delay = (int)tc->proprioception_delay;
+  rc->positive_func = tc->positive_func;
+  rc->w_hidden = tc->hidden_act_weight;
+  rc->w_deriv = tc->hidden_act_deriv_weight;
+  rc->w_muscle = tc->muscle_weight;
+  rc->force[0] = tc->force_field[0];
+  rc->force[1] = tc->force_field[1];
+  rc->detach_offsets = tc->detach_offsets;
+  rc->seed = (uint64_t)tc->seed;
+}
+
+#define ALLOC(field, count)                                              \
+  do {                                                                   \
+    r->field = emb_calloc((size_t)(count), sizeof *r->field);            \
+    if (!r->field) { emb_rollout_free(r); return EMB_ENOMEM; }           \
+  } while (0)
+
+int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
+  *out = NULL;
+  if (cfg->B < 1 || cfg->T < 1 || cfg->H1 < 1 || cfg->H2 < 1)
+    return emb_error(EMB_EINVAL, "rollout sizes must be positive (B %d, T %d, H %d %d)", cfg->B,
+                     cfg->T, cfg->H1, cfg->H2);
+  embRollout *r = emb_calloc(1, sizeof *r);
+  if (!r) return EMB_ENOMEM;
+  r->cfg = *cfg;
+  int rc = emb_model_init(&r->model, cfg->effector, cfg->muscle);
+  if (!rc) rc = emb_task_init(&r->task, cfg->task, &r->model, cfg->target_radius_frac);
+  if (rc) { free(r); return rc; }
+  r->task.vision_delay = cfg->vision_delay;
+  r->task.proprio_delay = cfg->proprio_delay;
+  r->task.detach_offsets = cfg->detach_offsets;
+  r->M = r->model.M;
+  r->NS = emb_state_size(&r->model);
+  r->I = r->task.obs_size;
+  r->B = cfg->B;
+  r->T = cfg->T;
+  r->sz = (embNetSizes){r->I, cfg->H1, cfg->H2, r->M};
+  r->load[0] = (embNum)cfg->force[0];
+  r->load[1] = (embNum)cfg->force[1];
+  r->load_ptr = (cfg->force[0] != 0 || cfg->force[1] != 0) ? r->load : NULL;
+  const size_t B = r->B, T = r->T, H1 = cfg->H1, M = r->M;
+  ALLOC(obs, (T + 1) * B * r->I);
+  ALLOC(h, (T + 1) * B * H1);
+  ALLOC(gcache, T * B * EMB_GRU_CACHE(H1));
+  ALLOC(hcache, T * B * EMB_HEAD_CACHE(cfg->H2, M));
+  ALLOC(eps, T * B * M);
+  ALLOC(act, T * B * M);
+  ALLOC(noisy, T * B * M);
+  ALLOC(state, (T + 1) * B * r->NS);
+  ALLOC(reward, T * B);
+  ALLOC(ev, T * B);
+  ALLOC(goal, (T + 1) * B * 2);
+  ALLOC(vgoal, (T + 1) * B * 2);
+  ALLOC(joint0, B * 4);
+  ALLOC(zero_act, B * M);
+  ALLOC(gs, B);
+  ALLOC(dstate, (T + 1) * B * r->NS);
+  ALLOC(dh, (T + 1) * B * H1);
+  ALLOC(dact, T * B * M);
+  ALLOC(dnoisy, T * B * M);
+  ALLOC(dobs, B * r->I);
+  ALLOC(dr, T * B);
+  ALLOC(doff, B);
+  ALLOC(ddiscard, B * M);
+  ALLOC(work, emb_nn_work_size(r->sz, r->B));
+  *out = r;
+  return EMB_OK;
+}
+
+void emb_rollout_free(embRollout *r) {
+  if (!r) return;
+  embNum **arrays[] = {&r->obs, &r->h, &r->gcache, &r->hcache, &r->eps, &r->act, &r->noisy,
+                       &r->state, &r->reward, &r->goal, &r->vgoal, &r->joint0, &r->zero_act,
+                       &r->dstate, &r->dh, &r->dact, &r->dnoisy, &r->dobs, &r->dr, &r->doff,
+                       &r->ddiscard, &r->work};
+  for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(*arrays[i]);
+  free(r->ev);
+  free(r->gs);
+  free(r);
+}
+
+const embModel *emb_rollout_model(const embRollout *r) { return &r->model; }
+const embTask *emb_rollout_task(const embRollout *r) { return &r->task; }
+int emb_rollout_obs_size(const embRollout *r) { return r->I; }
+embNetSizes emb_rollout_net_sizes(const embRollout *r) { return r->sz; }
+const embNum *emb_rollout_states(const embRollout *r) { return r->state; }
+const embNum *emb_rollout_actions(const embRollout *r) { return r->act; }
+const embNum *emb_rollout_hidden(const embRollout *r) { return r->h; }
+const embNum *emb_rollout_goals(const embRollout *r) { return r->goal; }
+const embNum *emb_rollout_visual_goals(const embRollout *r) { return r->vgoal; }
+const embNum *emb_rollout_rewards(const embRollout *r) { return r->reward; }
+
+/* noise added to one row's observation at step t: vision (goal + vision, 4), proprio
+ * (2M), efferent (M), each an independent N(0, noise_level^2) draw */
+static void observation_noise(const embRollout *r, const embRngKey keys[3], uint32_t t, uint32_t row,
+                              embNum *noise) {
+  const int M = r->M;
+  double buf[3 * EMB_MAX_MUSCLES];
+  const double s = r->cfg.noise_level;
+  emb_rng_normal_fill(&keys[0], t, row, buf, 4);
+  for (int i = 0; i < 4; i++) noise[i] = (embNum)(buf[i] * s);
+  emb_rng_normal_fill(&keys[1], t, row, buf, 2 * M);
+  for (int i = 0; i < 2 * M; i++) noise[4 + i] = (embNum)(buf[i] * s);
+  emb_rng_normal_fill(&keys[2], t, row, buf, M);
+  for (int i = 0; i < M; i++) noise[4 + 2 * M + i] = (embNum)(buf[i] * s);
+}
+
+/* observation of row b after step t (delays read older samples; reset repeats) */
+static void observe_row(const embRollout *r, int t, int b, const embNum *action, const embNum *noise,
+                        embNum feedback) {
+  const int B = r->B, NS = r->NS;
+  int tv = t - r->task.vision_delay, tp = t - r->task.proprio_delay;
+  if (tv < 0) tv = 0;
+  if (tp < 0) tp = 0;
+  emb_task_observe(&r->task, r->obs + ((size_t)t * B + b) * r->I, r->state + ((size_t)tv * B + b) * NS,
+                   r->vgoal + ((size_t)tv * B + b) * 2, r->state + ((size_t)tp * B + b) * NS, action,
+                   noise, feedback);
+}
+
+/* global row index of batch row b: the key of its random draws */
+static inline uint32_t row_id(const embRollout *r, int b) {
+  return r->cfg.row_ids ? r->cfg.row_ids[b] : r->cfg.row0 + (uint32_t)b;
+}
+
+static int on_limit(const embModel *m, const embNum *s) {
+  for (int j = 0; j < 2; j++)
+    if (s[j] == m->pos_lb[j] || s[j] == m->pos_ub[j]) return 1;
+  return 0;
+}
+
+/* (B,M) normals times scale for step t, each row keyed by its global index */
+static void draw_rows(const embRollout *r, const embRngKey *k, uint32_t t, double scale, embNum *out) {
+  if (!r->cfg.row_ids) {
+    emb_rng_normal_rows(k, t, r->cfg.row0, r->B, r->M, scale, out);
+    return;
+  }
+  for (int b = 0; b < r->B; b++) emb_rng_normal_rows(k, t, r->cfg.row_ids[b], 1, r->M, scale, out + (size_t)b * r->M);
+}
+
+int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRolloutStats *st) {
+  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, I = r->I;
+  const uint64_t seed = r->cfg.seed;
+  const int noisy_env = !r->cfg.deterministic && r->cfg.noise_level > 0;
+  embRngKey kstart = emb_rng_key(seed, EMB_RNG_START, epoch), kgoal = emb_rng_key(seed, EMB_RNG_GOAL, epoch);
+  embRngKey kjtr = emb_rng_key(seed, EMB_RNG_JTR_GOAL, epoch);
+  embRngKey kobs[3] = {emb_rng_key(seed, EMB_RNG_VISION_NOISE, epoch),
+                       emb_rng_key(seed, EMB_RNG_PROPRIO_NOISE, epoch),
+                       emb_rng_key(seed, EMB_RNG_EFFERENT_NOISE, epoch)};
+  embRngKey kact = emb_rng_key(seed, EMB_RNG_ACTION_NOISE, epoch), keps = emb_rng_key(seed, EMB_RNG_POLICY_EPS, epoch);
+  int bad_row = -1;
+
+  /* reset: start states, goals, reset observation, initial hidden state */
+#pragma omp parallel for schedule(static)
+  for (int b = 0; b < B; b++) {
+    double us[2], ug[2], target[2];
+    emb_rng_uniform_fill(&kstart, 0, row_id(r, b), us, 2);
+    emb_rng_uniform_fill(&kgoal, 0, row_id(r, b), ug, 2);
+    if (emb_task_start_joint(&r->task, us, r->joint0 + 4 * b)) bad_row = b;
+    emb_task_box_point(&r->task, ug, target);
+    emb_goal_reset(&r->task, &r->gs[b], target);
+    memcpy(r->goal + 2 * b, r->gs[b].rewarded_goal, 2 * sizeof(embNum));
+    memcpy(r->vgoal + 2 * b, r->gs[b].visual_goal, 2 * sizeof(embNum));
+  }
+  if (bad_row >= 0) return emb_error(EMB_ERANGE, "episode row %d: start state has no solution", bad_row);
+  int rc = emb_reset(&r->model, r->state, r->joint0, B);
+  if (rc) return rc;
+#pragma omp parallel for schedule(static)
+  for (int b = 0; b < B; b++) {
+    embNum noise[4 + 3 * EMB_MAX_MUSCLES];
+    if (noisy_env) observation_noise(r, kobs, 0, row_id(r, b), noise);
+    observe_row(r, 0, b, r->zero_act + (size_t)b * M, noisy_env ? noise : NULL, 1);
+  }
+  emb_h0_forward(r->h, p, B);
+
+  double elapsed = 0; /* double running sum of dt, as MotorNet (effectors.md §7.6) */
+  for (int t = 1; t <= T; t++) {
+    const size_t s = (size_t)(t - 1) * B; /* row offset of step t's (T,B,.) arrays */
+    embNum *h = r->h + (size_t)t * B * H1, *act = r->act + s * M, *noisy = r->noisy + s * M;
+    embNum *eps = r->eps + s * M;
+    /* policy */
+    emb_gru_forward(h, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I, r->h + s * H1, p, B);
+    if (!r->cfg.mean_action) draw_rows(r, &keps, t, 1.0, eps);
+    emb_head_forward(act, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
+                     r->cfg.mean_action ? NULL : eps, p, r->cfg.positive_func, B);
+    /* action noise */
+    if (noisy_env) {
+      draw_rows(r, &kact, t, r->cfg.noise_level, noisy);
+      for (size_t i = 0; i < (size_t)B * M; i++) noisy[i] += act[i];
+    } else {
+      memcpy(noisy, act, (size_t)B * M * sizeof *noisy);
+    }
+    elapsed += 0.01;
+    /* effector */
+    embNum *s_prev = r->state + s * NS, *s_next = r->state + (s + B) * NS;
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < B; c += ROW_CHUNK)
+      emb_step(&r->model, s_next + (size_t)c * NS, s_prev + (size_t)c * NS, noisy + (size_t)c * M,
+               r->load_ptr, EMB_MIN(ROW_CHUNK, B - c));
+    /* task (reward, goal updates) and observation */
+#pragma omp parallel for schedule(static)
+    for (int b = 0; b < B; b++) {
+      double unew[2] = {0, 0};
+      embGoalState *g = &r->gs[b];
+      if (r->task.kind == EMB_JTR) emb_rng_uniform_fill(&kjtr, t, row_id(r, b), unew, 2);
+      const embNum *f = s_next + (size_t)b * NS + EMB_OFF_CART;
+      r->reward[s + b] = emb_task_step(&r->task, g, &r->ev[s + b], f, elapsed, unew);
+      memcpy(r->goal + ((size_t)t * B + b) * 2, g->rewarded_goal, 2 * sizeof(embNum));
+      memcpy(r->vgoal + ((size_t)t * B + b) * 2, g->visual_goal, 2 * sizeof(embNum));
+      embNum feedback = (embNum)(((g->rewarded_goal[0] == g->visual_goal[0]) +
+                                  (g->rewarded_goal[1] == g->visual_goal[1])) * 0.5);
+      embNum noise[4 + 3 * EMB_MAX_MUSCLES];
+      if (noisy_env) observation_noise(r, kobs, t, row_id(r, b), noise);
+      observe_row(r, t, b, act + (size_t)b * M, noisy_env ? noise : NULL, feedback);
+    }
+  }
+
+  /* loss and statistics */
+  memset(st, 0, sizeof *st);
+  const double dt = r->model.dt;
+  st->actor_loss = emb_loss_actor(r->reward, T, B);
+  st->hidden_loss = emb_loss_hidden(r->h + (size_t)B * H1, T, B, H1);
+  st->hidden_deriv_loss = emb_loss_hidden_deriv(r->h + (size_t)B * H1, r->h, dt, T, B, H1);
+  st->muscle_loss = emb_loss_muscle(r->noisy, r->model.fmax, T, B, M);
+  st->loss = st->actor_loss + r->cfg.w_hidden * st->hidden_loss + r->cfg.w_deriv * st->hidden_deriv_loss +
+             r->cfg.w_muscle * st->muscle_loss;
+  long inside = 0, reached = 0, shown = 0;
+  const embNum radius = (embNum)r->task.radius;
+  for (int t = 0; t <= T; t++)
+    for (int b = 0; b < B; b++) {
+      const embNum *srow = r->state + ((size_t)t * B + b) * NS, *g = r->goal + ((size_t)t * B + b) * 2;
+      embNum dx = srow[EMB_OFF_CART] - g[0], dy = srow[EMB_OFF_CART + 1] - g[1];
+      inside += emb_sqrt(dx * dx + dy * dy) < radius;
+      if (t > 0) {
+        st->limit_contacts += on_limit(&r->model, srow);
+        st->jumps += r->ev[(size_t)(t - 1) * B + b].switched;
+      }
+    }
+  for (int b = 0; b < B; b++) reached += r->gs[b].goals_reached, shown += r->gs[b].goals_shown;
+  st->mean_goals_reached = (double)reached / B;
+  st->mean_goals_shown = (double)shown / B;
+  st->tar_frac = r->task.kind == EMB_JTR ? st->mean_goals_reached / st->mean_goals_shown
+                                         : (double)inside / ((double)(T + 1) * B);
+  r->have_forward = 1;
+  return EMB_OK;
+}
+
+void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
+  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, I = r->I;
+  const double dt = r->model.dt;
+  memset(r->dstate, 0, sizeof(embNum) * (size_t)(T + 1) * B * NS);
+  memset(r->dh, 0, sizeof(embNum) * (size_t)(T + 1) * B * H1);
+  memset(r->dact, 0, sizeof(embNum) * (size_t)T * B * M);
+  memset(r->dnoisy, 0, sizeof(embNum) * (size_t)T * B * M);
+  memset(r->dr, 0, sizeof(embNum) * (size_t)T * B);
+  memset(r->doff, 0, sizeof(embNum) * (size_t)B);
+
+  /* loss terms: gradients w.r.t. rewards, hidden states and noisy actions */
+  emb_loss_actor_backward(r->dr, 1.0, T, B);
+  embNum *h1 = r->h + (size_t)B * H1, *dh1 = r->dh + (size_t)B * H1;
+  emb_loss_hidden_backward(dh1, r->cfg.w_hidden, h1, T, B, H1);
+  emb_loss_hidden_deriv_backward(dh1, r->dh, r->cfg.w_deriv, h1, r->h, dt, T, B, H1);
+  if (r->cfg.w_muscle != 0) emb_loss_muscle_backward(r->dnoisy, r->cfg.w_muscle, r->noisy, r->model.fmax, T, B, M);
+
+  for (int t = T; t >= 1; t--) {
+    const size_t s = (size_t)(t - 1) * B;
+    embNum *ds_next = r->dstate + (s + B) * NS, *ds_prev = r->dstate + s * NS;
+    const embNum *s_next = r->state + (s + B) * NS, *s_prev = r->state + s * NS;
+    /* task: reward of step t (and the offsets it created) -> fingertip after step t */
+#pragma omp parallel for schedule(static)
+    for (int b = 0; b < B; b++) {
+      emb_task_step_backward(&r->task, ds_next + (size_t)b * NS + EMB_OFF_CART, &r->ev[s + b],
+                             s_next + (size_t)b * NS + EMB_OFF_CART, r->dr[s + b], r->doff[b]);
+      r->doff[b] += r->dr[s + b];
+    }
+    /* effector step t -> state before it and the noisy action (noise is additive) */
+    embNum *dnoisy = r->dnoisy + s * M, *dact = r->dact + s * M;
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < B; c += ROW_CHUNK)
+      emb_step_backward(&r->model, ds_prev + (size_t)c * NS, dnoisy + (size_t)c * M, ds_next + (size_t)c * NS,
+                        s_prev + (size_t)c * NS, r->noisy + (s + c) * M, r->load_ptr, EMB_MIN(ROW_CHUNK, B - c));
+    for (size_t i = 0; i < (size_t)B * M; i++) dact[i] += dnoisy[i];
+    /* policy head and GRU of step t */
+    embNum *h = r->h + (size_t)t * B * H1, *dh = r->dh + (size_t)t * B * H1;
+    emb_head_backward(dh, g, dact, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
+                      r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B, r->work);
+    memset(r->dobs, 0, sizeof(embNum) * (size_t)B * I);
+    emb_gru_backward(r->dobs, r->dh + s * H1, g, dh, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I,
+                     r->h + s * H1, p, B, r->work);
+    /* observation obs[t-1] (read by step t) -> delayed states and the efference copy */
+    const int to = t - 1;
+    int tv = to - r->task.vision_delay, tp = to - r->task.proprio_delay;
+    if (tv < 0) tv = 0;
+    if (tp < 0) tp = 0;
+#pragma omp parallel for schedule(static)
+    for (int b = 0; b < B; b++) {
+      embNum *da = to >= 1 ? r->dact + ((size_t)(to - 1) * B + b) * M : r->ddiscard + (size_t)b * M;
+      emb_task_observe_backward(&r->task, r->dstate + ((size_t)tv * B + b) * NS,
+                                r->dstate + ((size_t)tp * B + b) * NS, da, r->dobs + (size_t)b * I);
+    }
+  }
+  emb_h0_backward(g, r->dh, p, B);
+}
