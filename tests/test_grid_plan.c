@@ -106,43 +106,53 @@ static void test_bad_plan_inputs(void **state) {
 
 static void test_train_flags(void **state) {
   (void)state;
-  char *argv[] = {"x", "--epochs", "3", "--hidden-sizes", "64", "16", "--force-field", "1.5,-2",
-                  "--lr-min", "null", "--muscle", "kistemaker", "--batch-size=8", "--frob", "1",
+  char *argv[] = {"x", "--epochs", "3", "--hidden-sizes", "64", "16", "--force-field", "1.5",
+                  "-2", "--lr-min", "none", "--muscle", "kistemaker", "--frob", "1",
                   "--epochs", "three"};
   int argc = (int)(sizeof argv / sizeof argv[0]);
   json_t *ov = json_object();
   int i = 1;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 0);
-  assert_int_equal(i, 2);
+  assert_int_equal(i, 2); /* on the last value consumed */
   i = 3;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 0);
   assert_int_equal(i, 5);
   i = 6;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 0);
-  i = 8;
+  i = 9;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 0);
-  i = 10;
-  assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 0);
-  i = 12;
+  i = 11;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 0);
   i = 13;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 1); /* not a train flag */
   i = 15;
   assert_int_equal(emb_grid_train_flag(ov, argc, argv, &i), 2); /* bad value */
   char *text = json_dumps(ov, JSON_COMPACT | JSON_SORT_KEYS);
-  assert_string_equal(text, "{\"batch_size\":8,\"epochs\":3,\"force_field\":[1.5,-2.0],"
+  assert_string_equal(text, "{\"epochs\":3,\"force_field\":[1.5,-2.0],"
                             "\"hidden_sizes\":[64,16],\"lr_min\":null,\"muscle\":\"kistemaker\"}");
   free(text);
-  /* overrides reach every run's config and the ordering weight */
+  /* overrides reach every run's config and its ordering weight */
   embGridPlan p;
   long s0[1] = {4};
+  json_object_del(ov, "muscle"); /* the point mass has ReLU muscles only */
   assert_int_equal(emb_grid_plan_build(&p, "demo", "point-mass", "RTR,DCOR", s0, 1, ov), 0);
   for (int k = 0; k < p.n_runs; k++) {
     assert_int_equal(json_integer_value(json_object_get(p.runs[k].config, "epochs")), 3);
     assert_int_equal(p.runs[k].est_epochs, 3);
   }
   emb_grid_plan_free(&p);
+  /* an override train would refuse is refused when planning, naming the key */
+  json_object_set_new(ov, "batch_size", json_integer(0));
+  emb_set_error_handler(NULL);
+  assert_int_not_equal(emb_grid_plan_build(&p, "demo", "point-mass", "RTR", s0, 1, ov), 0);
+  if (!strstr(emb_last_error(), "batch_size")) fail_msg("message: %s", emb_last_error());
   json_decref(ov);
+  /* without overrides the ordering weight is the profile's epochs: demo keeps the
+   * paper's 7:1 ratio between COBFGR/DCOR and the others */
+  assert_int_equal(emb_grid_plan_build(&p, "demo", "arm", "RTR,COBFGR", s0, 1, NULL), 0);
+  assert_true(p.runs[1].est_epochs == 7 * p.runs[0].est_epochs);
+  assert_true(p.runs[0].est_epochs > 0 && p.runs[0].est_epochs < 5000);
+  emb_grid_plan_free(&p);
 }
 
 static void test_plan_roundtrip_and_diff(void **state) {

@@ -38,7 +38,7 @@ typedef struct {
   char base_task[EMB_GRID_NAME]; /* "" for a no-transfer run */
   long seed;
   int depends_on;              /* plan index of the base run, -1 for none */
-  long est_epochs;             /* epochs used to order the work (see emb_grid_task_epochs) */
+  long est_epochs;             /* the run's resolved epochs: its ordering weight */
   json_t *config;              /* the train keys of this run (owned) */
 } embGridRun;
 
@@ -66,14 +66,19 @@ int emb_grid_plan_build(embGridPlan *plan, const char *profile, const char *effe
                         const json_t *overrides);
 void emb_grid_plan_free(embGridPlan *plan);
 
-/* Paper epochs of a task (training.md §4), the ordering weight of its runs. */
+/* Paper epochs of a task (training.md §4; 0 if unknown). */
 long emb_grid_task_epochs(const char *task);
+/* Resolve r->config as `embody train` would (presets, profile, overrides) and set
+ * r->est_epochs to its epochs, the run's ordering weight; returns non-zero (message
+ * reported) when train would refuse the configuration. */
+int emb_grid_run_epochs(embGridRun *r);
 /* Canonical short task name ("RTR") for a short or long name, NULL if unknown. */
 const char *emb_grid_task_name(const char *name);
 
-/* Parse one train flag (argv[*i], e.g. "--epochs", "--hidden-sizes") and its values
- * into overrides[key]; advances *i past the values. Returns 0, 1 if argv[*i] is not a
- * train flag, 2 on a bad value (message printed). */
+/* Parse one train flag (argv[*i], e.g. "--epochs", "--hidden-sizes H1 H2") and its
+ * values into overrides[key] with `embody train`'s flag table (emb_config_flag);
+ * advances *i past the values. Returns 0, 1 if argv[*i] is not a train flag, 2 on a bad
+ * value (message printed). */
 int emb_grid_train_flag(json_t *overrides, int argc, char **argv, int *i);
 
 /* plan.json and requests/<id>.json */

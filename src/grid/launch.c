@@ -131,7 +131,7 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
   }
   char stamp[32];
   now_iso(stamp, sizeof stamp);
-  dprintf(log, "=== %s embody grid starts:", stamp);
+  dprintf(log, "=== %s (unix %.3f) embody grid starts:", stamp, now_seconds());
   for (int i = 0; i < a; i++) dprintf(log, " %s", argv[i]);
   dprintf(log, "\n");
 

@@ -4,38 +4,24 @@
  * Also the table of train flags that `embody grid` passes through to every run. */
 #include "embody/emb_grid.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "embody/emb_config.h"
+#include "embody/emb_task.h"
 #include "embody/emb_types.h"
 
-/* task short name, paper long name, paper epochs (training.md §4: ordering weight) */
-static const struct {
-  const char *name, *long_name;
-  long epochs;
-} tasks[] = {
-    {"RTR", "RandomTargetReach", 5000},
-    {"COR", "CenterOutReach", 5000},
-    {"COBJGR", "CenterOutAndBackWithJumpingGoalReach", 5000},
-    {"COBFGR", "CenterOutAndBackWithFixedGoalReach", 35000},
-    {"DCOR", "DelayedCenterOutReach", 35000},
-    {"JTR", "JumpingTargetReach", 5000},
-};
-enum { N_TASKS = sizeof tasks / sizeof tasks[0] };
 static const char *const effectors[] = {"point-mass", "arm"};
 static const char *const profiles[] = {"paper", "quick", "demo"};
 
 const char *emb_grid_task_name(const char *name) {
-  for (int i = 0; i < N_TASKS; i++)
-    if (!strcmp(name, tasks[i].name) || !strcmp(name, tasks[i].long_name)) return tasks[i].name;
-  return NULL;
+  int t = emb_task_parse(name);
+  return t < 0 ? NULL : emb_task_name((embTaskKind)t);
 }
 
 long emb_grid_task_epochs(const char *task) {
-  for (int i = 0; i < N_TASKS; i++)
-    if (!strcmp(task, tasks[i].name)) return tasks[i].epochs;
-  return 5000;
+  int t = emb_task_parse(task);
+  return t < 0 ? 0 : emb_paper_epochs((embTaskKind)t);
 }
 
 /* Split a comma list into names; validate each with check(); no duplicates. */
@@ -65,15 +51,28 @@ static const char *effector_name(const char *s) {
   return NULL;
 }
 
-static void make_config(embGridRun *r, const char *profile, const json_t *overrides) {
+/* The run's train keys; resolved through the train configuration (presets, profile,
+ * overrides) so a bad override is refused before anything runs, and so the run's real
+ * epochs order the work. */
+static int make_config(embGridRun *r, const char *profile, const json_t *overrides) {
   r->config = json_object();
   json_object_set_new(r->config, "effector", json_string(r->effector));
   json_object_set_new(r->config, "task", json_string(r->task));
   json_object_set_new(r->config, "profile", json_string(profile));
   json_object_set_new(r->config, "seed", json_integer(r->seed));
   if (overrides) json_object_update(r->config, (json_t *)overrides);
-  json_t *e = json_object_get(r->config, "epochs");
-  r->est_epochs = json_is_integer(e) ? (long)json_integer_value(e) : emb_grid_task_epochs(r->task);
+  return emb_grid_run_epochs(r);
+}
+
+int emb_grid_run_epochs(embGridRun *r) {
+  embTrainConfig cfg;
+  json_t *copy = json_deep_copy(r->config);
+  char source[EMB_GRID_ID + 40];
+  snprintf(source, sizeof source, "grid run %s", r->id);
+  int st = emb_config_resolve(&cfg, copy, source);
+  json_decref(copy);
+  r->est_epochs = st ? emb_grid_task_epochs(r->task) : cfg.epochs;
+  return st;
 }
 
 int emb_grid_plan_build(embGridPlan *p, const char *profile, const char *effs, const char *tks,
@@ -132,7 +131,10 @@ int emb_grid_plan_build(embGridPlan *p, const char *profile, const char *effs, c
         r->seed = p->seeds[s];
         r->depends_on = -1;
         snprintf(r->id, sizeof r->id, "%s__%s__s%ld", r->effector, r->task, r->seed);
-        make_config(r, p->profile, p->overrides);
+        if (make_config(r, p->profile, p->overrides)) {
+          emb_grid_plan_free(p);
+          return EMB_EINVAL;
+        }
       }
       for (int a = 0; a < T; a++)
         for (int b = 0; b < T; b++) {
@@ -146,7 +148,10 @@ int emb_grid_plan_build(embGridPlan *p, const char *profile, const char *effs, c
           r->depends_on = first + a;
           snprintf(r->id, sizeof r->id, "%s__%s-to-%s__s%ld", r->effector, r->base_task,
                    r->task, r->seed);
-          make_config(r, p->profile, p->overrides);
+          if (make_config(r, p->profile, p->overrides)) {
+            emb_grid_plan_free(p);
+            return EMB_EINVAL;
+          }
         }
     }
   return EMB_OK;
@@ -167,119 +172,13 @@ int emb_grid_plan_find(const embGridPlan *p, const char *id) {
   return -1;
 }
 
-/* ---- train flags passed through to every run ---- */
-
-typedef enum { T_INT, T_NUM, T_NUM_OR_NULL, T_STR, T_INT2, T_NUM2 } FlagType;
-static const struct {
-  const char *flag, *key;
-  FlagType type;
-} train_flags[] = {
-    {"--muscle", "muscle", T_STR},
-    {"--lr", "lr", T_NUM},
-    {"--lr-min", "lr_min", T_NUM_OR_NULL},
-    {"--epochs", "epochs", T_INT},
-    {"--batch-size", "batch_size", T_INT},
-    {"--hidden-sizes", "hidden_sizes", T_INT2},
-    {"--muscle-weight", "muscle_weight", T_NUM},
-    {"--hidden-act-weight", "hidden_act_weight", T_NUM},
-    {"--hidden-act-deriv-weight", "hidden_act_deriv_weight", T_NUM},
-    {"--noise-level", "noise_level", T_NUM},
-    {"--target-radius-frac", "target_radius_frac", T_NUM},
-    {"--max-grad-norm", "max_grad_norm", T_NUM},
-    {"--h0-scale", "h0_scale", T_NUM},
-    {"--positive-func", "positive_func", T_STR},
-    {"--save-every", "save_every", T_INT},
-    {"--force-field", "force_field", T_NUM2},
-    {"--vision-delay", "vision_delay", T_INT},
-    {"--proprioception-delay", "proprioception_delay", T_INT},
-};
-enum { N_TRAIN_FLAGS = sizeof train_flags / sizeof train_flags[0] };
-
-static int parse_num(const char *flag, const char *s, int integer, json_t **out) {
-  char *end = NULL;
-  errno = 0;
-  if (integer) {
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end) goto bad;
-    *out = json_integer(v);
-  } else {
-    double v = strtod(s, &end);
-    if (errno || end == s || *end) goto bad;
-    *out = json_real(v);
-  }
-  return 0;
-bad:
-  fprintf(stderr, "embody grid: %s expects %s, got '%s'\n", flag,
-          integer ? "an integer" : "a number", s);
-  return 2;
-}
+/* ---- train flags passed through to every run: `embody train`'s own flag table ---- */
 
 int emb_grid_train_flag(json_t *overrides, int argc, char **argv, int *i) {
-  const char *arg = argv[*i];
-  char flag[64];
-  const char *inline_val = NULL; /* --epochs=3 */
-  const char *eq = strchr(arg, '=');
-  size_t fl = eq ? (size_t)(eq - arg) : strlen(arg);
-  if (fl >= sizeof flag) return 1;
-  memcpy(flag, arg, fl);
-  flag[fl] = 0;
-  if (eq) inline_val = eq + 1;
-  int f = -1;
-  for (int j = 0; j < N_TRAIN_FLAGS; j++)
-    if (!strcmp(flag, train_flags[j].flag)) f = j;
-  if (f < 0) return 1;
-  FlagType t = train_flags[f].type;
-  int nvals = (t == T_INT2 || t == T_NUM2) ? 2 : 1;
-  const char *vals[2] = {NULL, NULL};
-  char pair[128];
-  if (inline_val || (*i + 1 < argc && nvals == 2 && strchr(argv[*i + 1], ','))) {
-    /* one token: "3" or "32,16" */
-    const char *v = inline_val ? inline_val : argv[++*i];
-    if (nvals == 2) {
-      snprintf(pair, sizeof pair, "%s", v);
-      char *c = strchr(pair, ',');
-      if (!c) {
-        fprintf(stderr, "embody grid: %s expects two values (A B or A,B), got '%s'\n", flag, v);
-        return 2;
-      }
-      *c = 0;
-      vals[0] = pair;
-      vals[1] = c + 1;
-    } else {
-      vals[0] = v;
-    }
-  } else {
-    if (*i + nvals >= argc) {
-      fprintf(stderr, "embody grid: %s needs %d value%s\n", flag, nvals, nvals > 1 ? "s" : "");
-      return 2;
-    }
-    for (int v = 0; v < nvals; v++) vals[v] = argv[++*i];
-  }
-  json_t *val = NULL;
-  switch (t) {
-  case T_STR: val = json_string(vals[0]); break;
-  case T_INT:
-  case T_NUM:
-    if (parse_num(flag, vals[0], t == T_INT, &val)) return 2;
-    break;
-  case T_NUM_OR_NULL:
-    if (!strcmp(vals[0], "null") || !strcmp(vals[0], "none")) val = json_null();
-    else if (parse_num(flag, vals[0], 0, &val)) return 2;
-    break;
-  case T_INT2:
-  case T_NUM2: {
-    val = json_array();
-    for (int v = 0; v < 2; v++) {
-      json_t *x = NULL;
-      if (parse_num(flag, vals[v], t == T_INT2, &x)) {
-        json_decref(val);
-        return 2;
-      }
-      json_array_append_new(val, x);
-    }
-    break;
-  }
-  }
-  json_object_set_new(overrides, train_flags[f].key, val);
+  int consumed = 0;
+  int rc = emb_config_flag(overrides, argc, argv, *i, &consumed);
+  if (rc < 0) return 2;
+  if (rc == 0) return 1;
+  *i += consumed;
   return 0;
 }

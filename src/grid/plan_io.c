@@ -89,6 +89,11 @@ int emb_grid_requests_write(const embGridPlan *p, const char *dir, int force) {
 
 /* ---- reading ---- */
 
+static void quiet_handler(int code, const char *msg) {
+  (void)code;
+  (void)msg;
+}
+
 static int bad(const char *path, const char *what) {
   return emb_error(EMB_EFORMAT,
                    "%s: %s (the grid plan is written by `embody grid run`; restore it or "
@@ -203,8 +208,9 @@ int emb_grid_plan_read(embGridPlan *p, const char *dir) {
       goto out;
     }
     r->config = json_deep_copy(cfg);
-    json_t *e = json_object_get(cfg, "epochs");
-    r->est_epochs = json_is_integer(e) ? (long)json_integer_value(e) : emb_grid_task_epochs(r->task);
+    emb_set_error_handler(quiet_handler); /* an invalid config shows when the run starts */
+    emb_grid_run_epochs(r);
+    emb_set_error_handler(NULL);
   }
 out:
   json_decref(root);
