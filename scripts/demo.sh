@@ -36,8 +36,8 @@ fi
 
 if "$EMB" analyze --help > /dev/null 2>&1; then
   echo "== analysing the grid"
-  "$EMB" analyze "$G" || rc=$?
-  echo "== the report is in $G (see the lines above for its files)"
+  "$EMB" analyze "$G" --out "$G/report" || rc=$?
+  echo "== the report: $G/report/index.html (tables and figures in $G/report/)"
 else
   echo "== embody analyze is not available yet; the grid:"
   "$EMB" grid status "$G" || true
