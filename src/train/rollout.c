@@ -6,6 +6,8 @@
 #include <string.h>
 
 #define ROW_CHUNK 16 /* rows per effector call inside the parallel loops */
+#define RNG_CHUNK 32 /* rows per random-number batch inside the parallel loops */
+#define OBS_NOISE(M) (4 + 3 * (M)) /* observation noise numbers per row */
 
 struct embRollout {
   embRolloutConfig cfg;
@@ -31,6 +33,8 @@ struct embRollout {
   embNum *joint0;   /* (B,4) start joint states */
   embNum *zero_act; /* (B,M) efference copy at reset */
   embGoalState *gs; /* (B) */
+  embNum *onoise;   /* (B,4+3M) observation noise of the current step */
+  double *ujtr;     /* (B,2) JTR replacement-goal uniforms of the current step */
   /* backward storage */
   embNum *dstate;   /* (T+1,B,NS) */
   embNum *dh;       /* (T+1,B,H1) */
@@ -112,6 +116,8 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
   ALLOC(joint0, B * 4);
   ALLOC(zero_act, B * M);
   ALLOC(gs, B);
+  ALLOC(onoise, B * OBS_NOISE(M));
+  ALLOC(ujtr, B * 2);
   ALLOC(dstate, (T + 1) * B * r->NS);
   ALLOC(dh, (T + 1) * B * H1);
   ALLOC(dact, T * B * M);
@@ -128,11 +134,12 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
 void emb_rollout_free(embRollout *r) {
   if (!r) return;
   embNum **arrays[] = {&r->obs, &r->h, &r->gcache, &r->hcache, &r->eps, &r->act, &r->noisy,
-                       &r->state, &r->reward, &r->goal, &r->vgoal, &r->joint0, &r->zero_act,
+                       &r->state, &r->reward, &r->goal, &r->vgoal, &r->joint0, &r->zero_act, &r->onoise,
                        &r->dstate, &r->dh, &r->dact, &r->dnoisy, &r->dobs, &r->dr, &r->doff,
                        &r->ddiscard, &r->work};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(*arrays[i]);
   free(r->ev);
+  free(r->ujtr);
   free(r->gs);
   free(r);
 }
@@ -148,19 +155,18 @@ const embNum *emb_rollout_goals(const embRollout *r) { return r->goal; }
 const embNum *emb_rollout_visual_goals(const embRollout *r) { return r->vgoal; }
 const embNum *emb_rollout_rewards(const embRollout *r) { return r->reward; }
 
-/* noise added to one row's observation at step t: vision (goal + vision, 4), proprio
- * (2M), efferent (M), each an independent N(0, noise_level^2) draw */
-static void observation_noise(const embRollout *r, const embRngKey keys[3], uint32_t t, uint32_t row,
-                              embNum *noise) {
-  const int M = r->M;
-  double buf[3 * EMB_MAX_MUSCLES];
+/* noise added to the observations of rows c0..c0+n-1 at step t, (n, 4+3M) at onoise row
+ * c0: vision (goal + vision, 4), proprio (2M), efferent (M), each an independent
+ * N(0, noise_level^2) draw keyed by the row's global index */
+static void observation_noise(const embRollout *r, const embRngKey keys[3], uint32_t t, int c0, int n) {
+  const int M = r->M, NN = OBS_NOISE(M);
+  const uint32_t *ids = r->cfg.row_ids ? r->cfg.row_ids + c0 : NULL;
+  const uint32_t row0 = r->cfg.row0 + (uint32_t)c0;
   const double s = r->cfg.noise_level;
-  emb_rng_normal_fill(&keys[0], t, row, buf, 4);
-  for (int i = 0; i < 4; i++) noise[i] = (embNum)(buf[i] * s);
-  emb_rng_normal_fill(&keys[1], t, row, buf, 2 * M);
-  for (int i = 0; i < 2 * M; i++) noise[4 + i] = (embNum)(buf[i] * s);
-  emb_rng_normal_fill(&keys[2], t, row, buf, M);
-  for (int i = 0; i < M; i++) noise[4 + 2 * M + i] = (embNum)(buf[i] * s);
+  embNum *out = r->onoise + (size_t)c0 * NN;
+  emb_rng_normal_block(&keys[0], t, ids, row0, n, 4, s, out, NN);
+  emb_rng_normal_block(&keys[1], t, ids, row0, n, 2 * M, s, out + 4, NN);
+  emb_rng_normal_block(&keys[2], t, ids, row0, n, M, s, out + 4 + 2 * M, NN);
 }
 
 /* observation of row b after step t (delays read older samples; reset repeats) */
@@ -188,11 +194,7 @@ static int on_limit(const embModel *m, const embNum *s) {
 
 /* (B,M) normals times scale for step t, each row keyed by its global index */
 static void draw_rows(const embRollout *r, const embRngKey *k, uint32_t t, double scale, embNum *out) {
-  if (!r->cfg.row_ids) {
-    emb_rng_normal_rows(k, t, r->cfg.row0, r->B, r->M, scale, out);
-    return;
-  }
-  for (int b = 0; b < r->B; b++) emb_rng_normal_rows(k, t, r->cfg.row_ids[b], 1, r->M, scale, out + (size_t)b * r->M);
+  emb_rng_normal_block(k, t, r->cfg.row_ids, r->cfg.row0, r->B, r->M, scale, out, r->M);
 }
 
 int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRolloutStats *st) {
@@ -223,11 +225,11 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
   int rc = emb_reset(&r->model, r->state, r->joint0, B);
   if (rc) return rc;
 #pragma omp parallel for schedule(static)
-  for (int b = 0; b < B; b++) {
-    embNum noise[4 + 3 * EMB_MAX_MUSCLES];
-    if (noisy_env) observation_noise(r, kobs, 0, row_id(r, b), noise);
-    observe_row(r, 0, b, r->zero_act + (size_t)b * M, noisy_env ? noise : NULL, 1);
-  }
+  for (int c = 0; c < B; c += RNG_CHUNK)
+    if (noisy_env) observation_noise(r, kobs, 0, c, EMB_MIN(RNG_CHUNK, B - c));
+#pragma omp parallel for schedule(static)
+  for (int b = 0; b < B; b++)
+    observe_row(r, 0, b, r->zero_act + (size_t)b * M, noisy_env ? r->onoise + (size_t)b * OBS_NOISE(M) : NULL, 1);
   emb_h0_forward(r->h, p, B);
 
   double elapsed = 0; /* double running sum of dt, as MotorNet (effectors.md §7.6) */
@@ -254,21 +256,29 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
     for (int c = 0; c < B; c += ROW_CHUNK)
       emb_step(&r->model, s_next + (size_t)c * NS, s_prev + (size_t)c * NS, noisy + (size_t)c * M,
                r->load_ptr, EMB_MIN(ROW_CHUNK, B - c));
+    /* this step's draws for the task and the observations */
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < B; c += RNG_CHUNK) {
+      const int n = EMB_MIN(RNG_CHUNK, B - c);
+      if (noisy_env) observation_noise(r, kobs, (uint32_t)t, c, n);
+      if (r->task.kind == EMB_JTR)
+        emb_rng_uniform_block(&kjtr, (uint32_t)t, r->cfg.row_ids ? r->cfg.row_ids + c : NULL,
+                              r->cfg.row0 + (uint32_t)c, n, 2, r->ujtr + 2 * (size_t)c, 2);
+    }
     /* task (reward, goal updates) and observation */
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < B; b++) {
       double unew[2] = {0, 0};
       embGoalState *g = &r->gs[b];
-      if (r->task.kind == EMB_JTR) emb_rng_uniform_fill(&kjtr, t, row_id(r, b), unew, 2);
+      if (r->task.kind == EMB_JTR) unew[0] = r->ujtr[2 * b], unew[1] = r->ujtr[2 * b + 1];
       const embNum *f = s_next + (size_t)b * NS + EMB_OFF_CART;
       r->reward[s + b] = emb_task_step(&r->task, g, &r->ev[s + b], f, elapsed, unew);
       memcpy(r->goal + ((size_t)t * B + b) * 2, g->rewarded_goal, 2 * sizeof(embNum));
       memcpy(r->vgoal + ((size_t)t * B + b) * 2, g->visual_goal, 2 * sizeof(embNum));
       embNum feedback = (embNum)(((g->rewarded_goal[0] == g->visual_goal[0]) +
                                   (g->rewarded_goal[1] == g->visual_goal[1])) * 0.5);
-      embNum noise[4 + 3 * EMB_MAX_MUSCLES];
-      if (noisy_env) observation_noise(r, kobs, t, row_id(r, b), noise);
-      observe_row(r, t, b, act + (size_t)b * M, noisy_env ? noise : NULL, feedback);
+      observe_row(r, t, b, act + (size_t)b * M, noisy_env ? r->onoise + (size_t)b * OBS_NOISE(M) : NULL,
+                  feedback);
     }
   }
 
