@@ -106,7 +106,7 @@ void emb_nn_use_reference_gemm(int on);
 /* Scratch needed by the backward functions for a batch of B rows (numbers). */
 size_t emb_nn_work_size(embNetSizes sz, int B);
 
-/* GRU cache: per row 4*H1 numbers, [ n | r | z | W_hn h + b_hn ]. */
+/* GRU cache: per row 4*H1 numbers, [ r | z | n | W_hn h + b_hn ]. */
 #define EMB_GRU_CACHE(H1) (4 * (H1))
 
 /* h = GRU(x, h_prev), PyTorch convention:
@@ -125,6 +125,20 @@ void emb_gru_backward(embNum *dx /*(B,n_in) or NULL*/, embNum *dh_prev /*(B,H1)*
                       const embNum *h_prev /*(B,H1)*/, const embParams *p, int B,
                       embNum *work /*(emb_nn_work_size)*/);
 
+/* The backward in two parts, for rollouts that make the weight gradients once over all
+ * time steps (emb_gru_backward = step + weights on the same B rows):
+ * step: writes the gate gradients dg (B,4*H1) = [ dar | daz | dan | dan ⊙ r ] (d of the
+ *   r, z and n pre-activations; dg may be the cache itself, which it then overwrites) and
+ *   accumulates dL/dx (may be NULL) and dL/dh_prev;
+ * weights: accumulates gru.weight_ih, weight_hh, bias_ih, bias_hh from N rows of gate
+ *   gradients with their inputs x and states h_prev (rows summed in order). */
+void emb_gru_backward_step(embNum *dx /*(B,n_in) or NULL*/, embNum *dh_prev /*(B,H1)*/,
+                           embNum *dg /*(B,4*H1)*/, const embNum *dh /*(B,H1)*/,
+                           const embNum *cache /*(B,4*H1)*/, const embNum *h_prev /*(B,H1)*/,
+                           const embParams *p, int B);
+void emb_gru_backward_weights(embParams *dp, const embNum *dg /*(N,4*H1)*/, const embNum *x /*(N,n_in)*/,
+                              const embNum *h_prev /*(N,H1)*/, int N);
+
 /* Head cache: per row H2 + 3*M numbers, [ s | mu | sigma | scale pre-activation ]. */
 #define EMB_HEAD_CACHE(H2, M) ((H2) + 3 * (M))
 
@@ -141,6 +155,19 @@ void emb_head_backward(embNum *dh /*(B,H1)*/, embParams *dp, const embNum *dacti
                        const embNum *cache /*(B,H2+3M)*/, const embNum *h /*(B,H1)*/,
                        const embNum *eps /*(B,M) or NULL*/, const embParams *p,
                        embPositiveFunc pos, int B, embNum *work /*(emb_nn_work_size)*/);
+
+/* The head backward in two parts (emb_head_backward = step + weights on the same rows):
+ * step: writes dpre (B,M), the gradient of the scale pre-activation, and ds (B,H2), the
+ *   gradient of the striatum pre-activation, and accumulates dL/dh;
+ * weights: accumulates the bg.* gradients from N rows of daction, dpre, ds with their
+ *   caches and cortex states h (rows summed in order). */
+void emb_head_backward_step(embNum *dh /*(B,H1)*/, embNum *dpre /*(B,M)*/, embNum *ds /*(B,H2)*/,
+                            const embNum *daction /*(B,M)*/, const embNum *cache /*(B,H2+3M)*/,
+                            const embNum *eps /*(B,M) or NULL*/, const embParams *p,
+                            embPositiveFunc pos, int B);
+void emb_head_backward_weights(embParams *dp, const embNum *daction /*(N,M)*/, const embNum *dpre /*(N,M)*/,
+                               const embNum *ds /*(N,H2)*/, const embNum *cache /*(N,H2+3M)*/,
+                               const embNum *h /*(N,H1)*/, int N);
 
 /* h0 = tanh(θ0) broadcast to B rows. */
 void emb_h0_forward(embNum *h0 /*(B,H1)*/, const embParams *p, int B);

@@ -8,7 +8,7 @@
 #include "nn/gemm.h"
 
 size_t emb_nn_work_size(embNetSizes sz, int B) {
-  size_t gru = (size_t)B * 6 * sz.H1;
+  size_t gru = (size_t)B * EMB_GRU_CACHE(sz.H1);
   size_t head = (size_t)B * (sz.M + sz.H2);
   return gru > head ? gru : head;
 }
@@ -38,12 +38,10 @@ void emb_head_forward(embNum *action, embNum *cache, const embNum *h, const embN
   }
 }
 
-void emb_head_backward(embNum *dh, embParams *dp, const embNum *daction, const embNum *cache,
-                       const embNum *h, const embNum *eps, const embParams *p,
-                       embPositiveFunc pos, int B, embNum *work) {
+void emb_head_backward_step(embNum *dh, embNum *dpre, embNum *ds, const embNum *daction,
+                            const embNum *cache, const embNum *eps, const embParams *p,
+                            embPositiveFunc pos, int B) {
   const int H1 = p->sz.H1, H2 = p->sz.H2, M = p->sz.M, C = EMB_HEAD_CACHE(H2, M);
-  embNum *dpre = work;                  /* (B,M)  d(scale pre-activation) */
-  embNum *ds = work + (size_t)B * M;    /* (B,H2) d(s), then d(cs pre-activation) */
   for (int b = 0; b < B; b++) {
     const embNum *c = cache + (size_t)b * C, *sigma = c + H2 + M, *pre = c + H2 + 2 * M;
     for (int m = 0; m < M; m++) {
@@ -52,26 +50,40 @@ void emb_head_backward(embNum *dh, embParams *dp, const embNum *daction, const e
       dpre[(size_t)b * M + m] = dsig * dpos;
     }
   }
-  /* loc and scale layers: weights, biases, then d(s) */
-  nn_gemm(1, 0, M, H2, B, 1, daction, M, cache, C, 1, dp->bg_loc_weight, H2);
-  nn_gemm(1, 0, M, H2, B, 1, dpre, M, cache, C, 1, dp->bg_scale_weight, H2);
-  for (int b = 0; b < B; b++)
-    for (int m = 0; m < M; m++) {
-      dp->bg_loc_bias[m] += daction[(size_t)b * M + m];
-      dp->bg_scale_bias[m] += dpre[(size_t)b * M + m];
-    }
+  /* d(s) from the loc and scale layers, then the ReLU: gradient where s > 0 */
   nn_gemm(0, 0, B, H2, M, 1, daction, M, p->bg_loc_weight, H2, 0, ds, H2);
   nn_gemm(0, 0, B, H2, M, 1, dpre, M, p->bg_scale_weight, H2, 1, ds, H2);
-  /* ReLU: gradient where s > 0 */
   for (int b = 0; b < B; b++) {
     const embNum *s = cache + (size_t)b * C;
     for (int j = 0; j < H2; j++)
       if (!(s[j] > 0)) ds[(size_t)b * H2 + j] = 0;
   }
-  nn_gemm(1, 0, H2, H1, B, 1, ds, H2, h, H1, 1, dp->bg_cs_weight, H1);
-  for (int b = 0; b < B; b++)
-    for (int j = 0; j < H2; j++) dp->bg_cs_bias[j] += ds[(size_t)b * H2 + j];
   nn_gemm(0, 0, B, H1, H2, 1, ds, H2, p->bg_cs_weight, H1, 1, dh, H1);
+}
+
+/* column sums of an (N, n) array added to out (n), rows in order */
+static void add_colsum(embNum *out, const embNum *a, int N, int n) {
+  for (int b = 0; b < N; b++)
+    for (int j = 0; j < n; j++) out[j] += a[(size_t)b * n + j];
+}
+
+void emb_head_backward_weights(embParams *dp, const embNum *daction, const embNum *dpre,
+                               const embNum *ds, const embNum *cache, const embNum *h, int N) {
+  const int H1 = dp->sz.H1, H2 = dp->sz.H2, M = dp->sz.M, C = EMB_HEAD_CACHE(H2, M);
+  nn_gemm(1, 0, M, H2, N, 1, daction, M, cache, C, 1, dp->bg_loc_weight, H2);
+  nn_gemm(1, 0, M, H2, N, 1, dpre, M, cache, C, 1, dp->bg_scale_weight, H2);
+  nn_gemm(1, 0, H2, H1, N, 1, ds, H2, h, H1, 1, dp->bg_cs_weight, H1);
+  add_colsum(dp->bg_loc_bias, daction, N, M);
+  add_colsum(dp->bg_scale_bias, dpre, N, M);
+  add_colsum(dp->bg_cs_bias, ds, N, H2);
+}
+
+void emb_head_backward(embNum *dh, embParams *dp, const embNum *daction, const embNum *cache,
+                       const embNum *h, const embNum *eps, const embParams *p,
+                       embPositiveFunc pos, int B, embNum *work) {
+  embNum *dpre = work, *ds = work + (size_t)B * p->sz.M;
+  emb_head_backward_step(dh, dpre, ds, daction, cache, eps, p, pos, B);
+  emb_head_backward_weights(dp, daction, dpre, ds, cache, h, B);
 }
 
 void emb_h0_forward(embNum *h0, const embParams *p, int B) {

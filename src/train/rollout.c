@@ -20,7 +20,7 @@ struct embRollout {
   /* forward storage, leading time axis */
   embNum *obs;      /* (T+1,B,I) */
   embNum *h;        /* (T+1,B,H1), h[0] = tanh(theta0) */
-  embNum *gcache;   /* (T,B,4H1) */
+  embNum *gcache;   /* (T,B,4H1); the backward overwrites it with the gate gradients */
   embNum *hcache;   /* (T,B,H2+3M) */
   embNum *eps;      /* (T,B,M) */
   embNum *act;      /* (T,B,M) policy actions (efference copy) */
@@ -39,6 +39,8 @@ struct embRollout {
   embNum *dstate;   /* (T+1,B,NS) */
   embNum *dh;       /* (T+1,B,H1) */
   embNum *dact;     /* (T,B,M) */
+  embNum *dpre;     /* (T,B,M) gradient of the head's scale pre-activation */
+  embNum *ds;       /* (T,B,H2) gradient of the striatum pre-activation */
   embNum *dnoisy;   /* (T,B,M) */
   embNum *dobs;     /* (B,I) */
   embNum *dr;       /* (T,B) */
@@ -121,6 +123,8 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
   ALLOC(dstate, (T + 1) * B * r->NS);
   ALLOC(dh, (T + 1) * B * H1);
   ALLOC(dact, T * B * M);
+  ALLOC(dpre, T * B * M);
+  ALLOC(ds, T * B * cfg->H2);
   ALLOC(dnoisy, T * B * M);
   ALLOC(dobs, B * r->I);
   ALLOC(dr, T * B);
@@ -135,7 +139,7 @@ void emb_rollout_free(embRollout *r) {
   if (!r) return;
   embNum **arrays[] = {&r->obs, &r->h, &r->gcache, &r->hcache, &r->eps, &r->act, &r->noisy,
                        &r->state, &r->reward, &r->goal, &r->vgoal, &r->joint0, &r->zero_act, &r->onoise,
-                       &r->dstate, &r->dh, &r->dact, &r->dnoisy, &r->dobs, &r->dr, &r->doff,
+                       &r->dstate, &r->dh, &r->dact, &r->dpre, &r->ds, &r->dnoisy, &r->dobs, &r->dr, &r->doff,
                        &r->ddiscard, &r->work};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(*arrays[i]);
   free(r->ev);
@@ -313,8 +317,13 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
 }
 
 void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
-  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, I = r->I;
+  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, H2 = r->sz.H2, I = r->I;
   const double dt = r->model.dt;
+  if (!r->have_forward) {
+    emb_error(EMB_EINVAL, "emb_rollout_backward needs a new emb_rollout_forward first (one backward per forward)");
+    return;
+  }
+  r->have_forward = 0; /* the GRU caches become gate gradients below */
   memset(r->dstate, 0, sizeof(embNum) * (size_t)(T + 1) * B * NS);
   memset(r->dh, 0, sizeof(embNum) * (size_t)(T + 1) * B * H1);
   memset(r->dact, 0, sizeof(embNum) * (size_t)T * B * M);
@@ -348,12 +357,13 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
                         s_prev + (size_t)c * NS, r->noisy + (s + c) * M, r->load_ptr, EMB_MIN(ROW_CHUNK, B - c));
     for (size_t i = 0; i < (size_t)B * M; i++) dact[i] += dnoisy[i];
     /* policy head and GRU of step t */
-    embNum *h = r->h + (size_t)t * B * H1, *dh = r->dh + (size_t)t * B * H1;
-    emb_head_backward(dh, g, dact, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
-                      r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B, r->work);
+    embNum *dh = r->dh + (size_t)t * B * H1;
+    /* (weight gradients: once over all steps, after the loop) */
+    emb_head_backward_step(dh, r->dpre + s * M, r->ds + s * H2, dact, r->hcache + s * EMB_HEAD_CACHE(H2, M),
+                           r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B);
     memset(r->dobs, 0, sizeof(embNum) * (size_t)B * I);
-    emb_gru_backward(r->dobs, r->dh + s * H1, g, dh, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I,
-                     r->h + s * H1, p, B, r->work);
+    embNum *gc = r->gcache + s * EMB_GRU_CACHE(H1);
+    emb_gru_backward_step(r->dobs, r->dh + s * H1, gc, dh, gc, r->h + s * H1, p, B);
     /* observation obs[t-1] (read by step t) -> delayed states and the efference copy */
     const int to = t - 1;
     int tv = to - r->task.vision_delay, tp = to - r->task.proprio_delay;
@@ -366,5 +376,8 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
                                 r->dstate + ((size_t)tp * B + b) * NS, da, r->dobs + (size_t)b * I);
     }
   }
+  /* weight gradients of all T steps at once: rows (t, b) of the time-major arrays */
+  emb_gru_backward_weights(g, r->gcache, r->obs, r->h, T * B);
+  emb_head_backward_weights(g, r->dact, r->dpre, r->ds, r->hcache, r->h + (size_t)B * H1, T * B);
   emb_h0_backward(g, r->dh, p, B);
 }
