@@ -196,6 +196,26 @@ void emb_loss_hidden_deriv_backward(embNum *dh /*(T,B,H)*/, embNum *dh0 /*(B,H) 
                                     double w, const embNum *h, const embNum *h0, double dt,
                                     int T, int B, int H);
 
+/* Both hidden terms in one pass (the same values as the two functions above), and their
+ * weighted gradient WRITTEN (not accumulated): dh = w_hidden d(hidden_loss)/dh +
+ * w_deriv d(hidden_deriv_loss)/dh, dh0 = w_deriv d(hidden_deriv_loss)/dh0 — the sums the
+ * separate backward functions would add to zeroed arrays, in the same order. */
+void emb_loss_hidden_terms(double *hidden, double *deriv, const embNum *h /*(T,B,H)*/,
+                           const embNum *h0 /*(B,H)*/, double dt, int T, int B, int H);
+void emb_loss_hidden_terms_backward(embNum *dh /*(T,B,H)*/, embNum *dh0 /*(B,H)*/, double w_hidden,
+                                    double w_deriv, const embNum *h, const embNum *h0, double dt,
+                                    int T, int B, int H);
+
+/* The same one step at a time, for a rollout that visits the states while they are in
+ * cache: terms_step adds step t's sums (Σ h², Σ ((h_t − h_{t−1})/dt)²) to sums[2]
+ * (call for t = 0..T−1 in order: the values equal emb_loss_hidden_terms' before scaling);
+ * grad_step WRITES the gradient (n = B·H numbers) of state t given its neighbours
+ * prev = h_{t−1} (h0 for t = 0), cur = h_t, next = h_{t+1} (NULL for the last step), or
+ * of h0 itself with cur = NULL, prev = h0, next = h_0. */
+void emb_loss_hidden_terms_step(double sums[2], const embNum *cur, const embNum *prev, double dt, size_t n);
+void emb_loss_hidden_terms_grad_step(embNum *d, const embNum *prev, const embNum *cur, const embNum *next,
+                                     double w_hidden, double w_deriv, double dt, int T, int B, int H);
+
 /* muscle_loss = mean_b Σ_t (Σ_m a[t,b,m] f̂_m)^2, f̂ = fmax / ‖fmax‖₂. */
 double emb_loss_muscle(const embNum *a /*(T,B,M)*/, const embNum *fmax /*(M)*/, int T, int B,
                        int M);

@@ -64,12 +64,18 @@ void emb_gru_backward_step(embNum *dx, embNum *dh_prev, embNum *dg, const embNum
   nn_gemm(0, 0, B, H, H, 1, dg + 3 * H, C, p->gru_weight_hh + (size_t)2 * H * H, H, 1, dh_prev, H);
 }
 
-/* column sums of columns [c0, c0 + n) of an (N, ld) array added to out (n), rows in order */
-static void add_colsum(embNum *out, const embNum *a, int ld, int N, int n) {
+/* bias gradients: column sums of the gate gradients, rows in order, in one pass over
+ * the (N, 4H) array: b_ih += [dar daz dan], b_hh += [dar daz (dan r)] */
+static void add_bias_sums(embNum *bih, embNum *bhh, const embNum *dg, int N, int H) {
+  const int C = EMB_GRU_CACHE(H);
   for (int b = 0; b < N; b++) {
-    const embNum *row = a + (size_t)b * ld;
+    const embNum *row = dg + (size_t)b * C;
 #pragma omp simd
-    for (int j = 0; j < n; j++) out[j] += row[j];
+    for (int j = 0; j < 3 * H; j++) bih[j] += row[j];
+#pragma omp simd
+    for (int j = 0; j < 2 * H; j++) bhh[j] += row[j];
+#pragma omp simd
+    for (int j = 0; j < H; j++) bhh[2 * H + j] += row[3 * H + j];
   }
 }
 
@@ -80,9 +86,7 @@ void emb_gru_backward_weights(embParams *dp, const embNum *dg, const embNum *x, 
   nn_gemm(1, 0, 3 * H, NI, N, 1, dg, C, x, NI, 1, dp->gru_weight_ih, NI);
   nn_gemm(1, 0, 2 * H, H, N, 1, dg, C, h_prev, H, 1, dp->gru_weight_hh, H);
   nn_gemm(1, 0, H, H, N, 1, dg + 3 * H, C, h_prev, H, 1, dp->gru_weight_hh + (size_t)2 * H * H, H);
-  add_colsum(dp->gru_bias_ih, dg, C, N, 3 * H);
-  add_colsum(dp->gru_bias_hh, dg, C, N, 2 * H);
-  add_colsum(dp->gru_bias_hh + 2 * H, dg + 3 * H, C, N, H);
+  add_bias_sums(dp->gru_bias_ih, dp->gru_bias_hh, dg, N, H);
 }
 
 void emb_gru_backward(embNum *dx, embNum *dh_prev, embParams *dp, const embNum *dh,

@@ -53,6 +53,52 @@ void emb_loss_hidden_deriv_backward(embNum *dh, embNum *dh0, double w, const emb
   }
 }
 
+void emb_loss_hidden_terms_step(double sums[2], const embNum *cur, const embNum *prev, double dt, size_t n) {
+  double s_h = sums[0], s_d = sums[1];
+  for (size_t k = 0; k < n; k++) {
+    double d = ((double)cur[k] - prev[k]) / dt;
+    s_h += (double)cur[k] * cur[k];
+    s_d += d * d;
+  }
+  sums[0] = s_h, sums[1] = s_d;
+}
+
+void emb_loss_hidden_terms(double *hidden, double *deriv, const embNum *h, const embNum *h0, double dt,
+                           int T, int B, int H) {
+  const size_t BH = (size_t)B * H;
+  double sums[2] = {0, 0}; /* the same order as the two separate functions */
+  for (int t = 0; t < T; t++) emb_loss_hidden_terms_step(sums, h + t * BH, t ? h + (t - 1) * BH : h0, dt, BH);
+  *hidden = sums[0] / ((double)T * B * H);
+  *deriv = sums[1] / ((double)B * H);
+}
+
+void emb_loss_hidden_terms_grad_step(embNum *d, const embNum *prev, const embNum *cur, const embNum *next,
+                                     double w_hidden, double w_deriv, double dt, int T, int B, int H) {
+  const size_t n = (size_t)B * H;
+  const double ch = 2.0 * w_hidden / ((double)T * B * H), cd = 2.0 * w_deriv / ((double)B * H * dt * dt);
+  if (!cur) { /* h0: only the first difference */
+#pragma omp simd
+    for (size_t k = 0; k < n; k++) d[k] = -(embNum)(cd * ((double)next[k] - prev[k]));
+  } else if (next) {
+#pragma omp simd
+    for (size_t k = 0; k < n; k++)
+      d[k] = ((embNum)(ch * cur[k]) + (embNum)(cd * ((double)cur[k] - prev[k]))) -
+             (embNum)(cd * ((double)next[k] - cur[k]));
+  } else {
+#pragma omp simd
+    for (size_t k = 0; k < n; k++) d[k] = (embNum)(ch * cur[k]) + (embNum)(cd * ((double)cur[k] - prev[k]));
+  }
+}
+
+void emb_loss_hidden_terms_backward(embNum *dh, embNum *dh0, double w_hidden, double w_deriv,
+                                    const embNum *h, const embNum *h0, double dt, int T, int B, int H) {
+  const size_t BH = (size_t)B * H;
+  emb_loss_hidden_terms_grad_step(dh0, h0, NULL, h, w_hidden, w_deriv, dt, T, B, H);
+  for (int t = 0; t < T; t++)
+    emb_loss_hidden_terms_grad_step(dh + t * BH, t ? h + (t - 1) * BH : h0, h + t * BH,
+                                    t + 1 < T ? h + (t + 1) * BH : NULL, w_hidden, w_deriv, dt, T, B, H);
+}
+
 /* f̂ = fmax / ‖fmax‖₂ in double */
 static void unit_fmax(double *fh, const embNum *fmax, int M) {
   double nrm = 0;

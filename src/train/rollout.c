@@ -236,6 +236,7 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
     observe_row(r, 0, b, r->zero_act + (size_t)b * M, noisy_env ? r->onoise + (size_t)b * OBS_NOISE(M) : NULL, 1);
   emb_h0_forward(r->h, p, B);
 
+  double hsums[2] = {0, 0}; /* hidden-loss sums, step by step while h is in cache */
   double elapsed = 0; /* double running sum of dt, as MotorNet (effectors.md §7.6) */
   for (int t = 1; t <= T; t++) {
     const size_t s = (size_t)(t - 1) * B; /* row offset of step t's (T,B,.) arrays */
@@ -243,6 +244,7 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
     embNum *eps = r->eps + s * M;
     /* policy */
     emb_gru_forward(h, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I, r->h + s * H1, p, B);
+    emb_loss_hidden_terms_step(hsums, h, r->h + s * H1, r->model.dt, (size_t)B * H1);
     if (!r->cfg.mean_action) draw_rows(r, &keps, t, 1.0, eps);
     emb_head_forward(act, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
                      r->cfg.mean_action ? NULL : eps, p, r->cfg.positive_func, B);
@@ -288,10 +290,9 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
 
   /* loss and statistics */
   memset(st, 0, sizeof *st);
-  const double dt = r->model.dt;
   st->actor_loss = emb_loss_actor(r->reward, T, B);
-  st->hidden_loss = emb_loss_hidden(r->h + (size_t)B * H1, T, B, H1);
-  st->hidden_deriv_loss = emb_loss_hidden_deriv(r->h + (size_t)B * H1, r->h, dt, T, B, H1);
+  st->hidden_loss = hsums[0] / ((double)T * B * H1); /* emb_loss_hidden_terms, summed step by step */
+  st->hidden_deriv_loss = hsums[1] / ((double)B * H1);
   st->muscle_loss = emb_loss_muscle(r->noisy, r->model.fmax, T, B, M);
   st->loss = st->actor_loss + r->cfg.w_hidden * st->hidden_loss + r->cfg.w_deriv * st->hidden_deriv_loss +
              r->cfg.w_muscle * st->muscle_loss;
@@ -325,7 +326,7 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
   }
   r->have_forward = 0; /* the GRU caches become gate gradients below */
   memset(r->dstate, 0, sizeof(embNum) * (size_t)(T + 1) * B * NS);
-  memset(r->dh, 0, sizeof(embNum) * (size_t)(T + 1) * B * H1);
+
   memset(r->dact, 0, sizeof(embNum) * (size_t)T * B * M);
   memset(r->dnoisy, 0, sizeof(embNum) * (size_t)T * B * M);
   memset(r->dr, 0, sizeof(embNum) * (size_t)T * B);
@@ -333,9 +334,12 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
 
   /* loss terms: gradients w.r.t. rewards, hidden states and noisy actions */
   emb_loss_actor_backward(r->dr, 1.0, T, B);
-  embNum *h1 = r->h + (size_t)B * H1, *dh1 = r->dh + (size_t)B * H1;
-  emb_loss_hidden_backward(dh1, r->cfg.w_hidden, h1, T, B, H1);
-  emb_loss_hidden_deriv_backward(dh1, r->dh, r->cfg.w_deriv, h1, r->h, dt, T, B, H1);
+
+  /* hidden-state loss gradients are WRITTEN step by step (emb_loss_hidden_terms_backward
+   * one state at a time): dh[T] here, dh[t-1] in step t before the GRU adds to it */
+  const size_t BH = (size_t)B * H1;
+  const double wh = r->cfg.w_hidden, wd = r->cfg.w_deriv;
+  emb_loss_hidden_terms_grad_step(r->dh + T * BH, r->h + (T - 1) * BH, r->h + T * BH, NULL, wh, wd, dt, T, B, H1);
   if (r->cfg.w_muscle != 0) emb_loss_muscle_backward(r->dnoisy, r->cfg.w_muscle, r->noisy, r->model.fmax, T, B, M);
 
   for (int t = T; t >= 1; t--) {
@@ -361,6 +365,11 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
     /* (weight gradients: once over all steps, after the loop) */
     emb_head_backward_step(dh, r->dpre + s * M, r->ds + s * H2, dact, r->hcache + s * EMB_HEAD_CACHE(H2, M),
                            r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B);
+    if (t > 1)
+      emb_loss_hidden_terms_grad_step(r->dh + s * H1, r->h + (s - B) * H1, r->h + s * H1, r->h + (s + B) * H1, wh, wd,
+                                      dt, T, B, H1);
+    else
+      emb_loss_hidden_terms_grad_step(r->dh, r->h, NULL, r->h + BH, wh, wd, dt, T, B, H1);
     memset(r->dobs, 0, sizeof(embNum) * (size_t)B * I);
     embNum *gc = r->gcache + s * EMB_GRU_CACHE(H1);
     emb_gru_backward_step(r->dobs, r->dh + s * H1, gc, dh, gc, r->h + s * H1, p, B);
