@@ -7,6 +7,12 @@
 
 #define ROW_CHUNK 16 /* rows per effector call inside the parallel loops */
 #define RNG_CHUNK 32 /* rows per random-number batch inside the parallel loops */
+#ifndef WGRAD_STEPS
+#define WGRAD_STEPS 1 /* time steps per batch of weight-gradient products in the backward;
+                        * measured (docs/nn.md): 1 is fastest here — batching steps makes
+                        * fewer, larger gemms, but their rows must then come back from
+                        * memory, and that costs more than the calls saved */
+#endif
 #define OBS_NOISE(M) (4 + 3 * (M)) /* observation noise numbers per row */
 
 struct embRollout {
@@ -362,7 +368,6 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
     for (size_t i = 0; i < (size_t)B * M; i++) dact[i] += dnoisy[i];
     /* policy head and GRU of step t */
     embNum *dh = r->dh + (size_t)t * B * H1;
-    /* (weight gradients: once over all steps, after the loop) */
     emb_head_backward_step(dh, r->dpre + s * M, r->ds + s * H2, dact, r->hcache + s * EMB_HEAD_CACHE(H2, M),
                            r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B);
     if (t > 1)
@@ -373,6 +378,15 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
     memset(r->dobs, 0, sizeof(embNum) * (size_t)B * I);
     embNum *gc = r->gcache + s * EMB_GRU_CACHE(H1);
     emb_gru_backward_step(r->dobs, r->dh + s * H1, gc, dh, gc, r->h + s * H1, p, B);
+    /* weight gradients of the steps t..t_hi: once per WGRAD_STEPS steps (fixed blocks of
+     * time, counted from t = 1), one gemm per tensor over their rows (t, b), which are
+     * contiguous in the time-major arrays and still in cache */
+    if ((t - 1) % WGRAD_STEPS == 0) {
+      const int n = EMB_MIN(WGRAD_STEPS, T - t + 1) * B;
+      emb_gru_backward_weights(g, gc, r->obs + s * I, r->h + s * H1, n);
+      emb_head_backward_weights(g, r->dact + s * M, r->dpre + s * M, r->ds + s * H2,
+                                r->hcache + s * EMB_HEAD_CACHE(H2, M), r->h + (s + B) * H1, n);
+    }
     /* observation obs[t-1] (read by step t) -> delayed states and the efference copy */
     const int to = t - 1;
     int tv = to - r->task.vision_delay, tp = to - r->task.proprio_delay;
@@ -385,8 +399,5 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
                                 r->dstate + ((size_t)tp * B + b) * NS, da, r->dobs + (size_t)b * I);
     }
   }
-  /* weight gradients of all T steps at once: rows (t, b) of the time-major arrays */
-  emb_gru_backward_weights(g, r->gcache, r->obs, r->h, T * B);
-  emb_head_backward_weights(g, r->dact, r->dpre, r->ds, r->hcache, r->h + (size_t)B * H1, T * B);
   emb_h0_backward(g, r->dh, p, B);
 }
