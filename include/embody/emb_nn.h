@@ -139,7 +139,7 @@ void emb_gru_backward_step(embNum *dx /*(B,n_in) or NULL*/, embNum *dh_prev /*(B
 void emb_gru_backward_weights(embParams *dp, const embNum *dg /*(N,4*H1)*/, const embNum *x /*(N,n_in)*/,
                               const embNum *h_prev /*(N,H1)*/, int N);
 
-/* Head cache: per row H2 + 3*M numbers, [ s | mu | sigma | scale pre-activation ]. */
+/* Head cache: per row H2 + 3*M numbers, [ s | mu | scale pre-activation | sigma ]. */
 #define EMB_HEAD_CACHE(H2, M) ((H2) + 3 * (M))
 
 /* s = ReLU(W_cs h + b_cs), mu = W_loc s + b_loc, sigma = pos(W_s s + b_s),

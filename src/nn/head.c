@@ -2,16 +2,20 @@
  * backward side by side (training.md §1):
  *   s = ReLU(W_cs h + b_cs), mu = W_loc s + b_loc, sigma = pos(W_s s + b_s),
  *   action = mu + sigma ⊙ eps;   h0 = tanh(θ0).
- * Cache per row: [ s (H2) | mu (M) | sigma (M) | scale pre-activation (M) ]. */
+ * Cache per row: [ s (H2) | mu (M) | scale pre-activation (M) | sigma (M) ]. */
 #include "embody/emb_nn.h"
 #include "nn/act.h"
 #include "nn/gemm.h"
+
+#include <string.h>
 
 size_t emb_nn_work_size(embNetSizes sz, int B) {
   size_t gru = (size_t)B * EMB_GRU_CACHE(sz.H1);
   size_t head = (size_t)B * (sz.M + sz.H2);
   return gru > head ? gru : head;
 }
+
+#define HEAD_PACK_MAX 1024 /* numbers of [W_loc; W_scale] packed on the stack */
 
 void emb_head_forward(embNum *action, embNum *cache, const embNum *h, const embNum *eps,
                       const embParams *p, embPositiveFunc pos, int B) {
@@ -24,11 +28,20 @@ void emb_head_forward(embNum *action, embNum *cache, const embNum *h, const embN
       s[j] = v > 0 ? v : 0;
     }
   }
-  nn_gemm(0, 1, B, M, H2, 1, cache, C, p->bg_loc_weight, H2, 0, cache + H2, C);
-  nn_gemm(0, 1, B, M, H2, 1, cache, C, p->bg_scale_weight, H2, 0, cache + H2 + 2 * M, C);
+  /* [mu | pre] = s [W_loc; W_scale]^T: one product with the two weights packed (they are
+   * not adjacent in the parameter block), two when they do not fit the stack buffer */
+  if (2 * M * H2 <= HEAD_PACK_MAX) {
+    embNum w2[HEAD_PACK_MAX];
+    memcpy(w2, p->bg_loc_weight, sizeof(embNum) * M * H2);
+    memcpy(w2 + M * H2, p->bg_scale_weight, sizeof(embNum) * M * H2);
+    nn_gemm(0, 1, B, 2 * M, H2, 1, cache, C, w2, H2, 0, cache + H2, C);
+  } else {
+    nn_gemm(0, 1, B, M, H2, 1, cache, C, p->bg_loc_weight, H2, 0, cache + H2, C);
+    nn_gemm(0, 1, B, M, H2, 1, cache, C, p->bg_scale_weight, H2, 0, cache + H2 + M, C);
+  }
   for (int b = 0; b < B; b++) {
     embNum *c = cache + (size_t)b * C, *a = action + (size_t)b * M;
-    embNum *mu = c + H2, *sigma = c + H2 + M, *pre = c + H2 + 2 * M;
+    embNum *mu = c + H2, *pre = c + H2 + M, *sigma = c + H2 + 2 * M;
     for (int m = 0; m < M; m++) {
       mu[m] += p->bg_loc_bias[m];
       pre[m] += p->bg_scale_bias[m];
@@ -43,7 +56,7 @@ void emb_head_backward_step(embNum *dh, embNum *dpre, embNum *ds, const embNum *
                             embPositiveFunc pos, int B) {
   const int H1 = p->sz.H1, H2 = p->sz.H2, M = p->sz.M, C = EMB_HEAD_CACHE(H2, M);
   for (int b = 0; b < B; b++) {
-    const embNum *c = cache + (size_t)b * C, *sigma = c + H2 + M, *pre = c + H2 + 2 * M;
+    const embNum *c = cache + (size_t)b * C, *pre = c + H2 + M, *sigma = c + H2 + 2 * M;
     for (int m = 0; m < M; m++) {
       embNum dsig = eps ? daction[(size_t)b * M + m] * eps[(size_t)b * M + m] : 0;
       embNum dpos = pos == EMB_POS_SOFTPLUS ? nn_softplus_deriv(pre[m]) : sigma[m];
