@@ -207,12 +207,13 @@ void emb_loss_hidden_terms_backward(embNum *dh /*(T,B,H)*/, embNum *dh0 /*(B,H)*
                                     int T, int B, int H);
 
 /* The same one step at a time, for a rollout that visits the states while they are in
- * cache: terms_step adds step t's sums (Σ h², Σ ((h_t − h_{t−1})/dt)²) to sums[2]
- * (call for t = 0..T−1 in order: the values equal emb_loss_hidden_terms' before scaling);
- * grad_step WRITES the gradient (n = B·H numbers) of state t given its neighbours
+ * cache: terms_step adds step t's sums Σ h_t² and Σ (h_t − h_{t−1})² (n = B·H numbers,
+ * 8 interleaved partial sums in a fixed order) to sums[2]; after t = 0..T−1 in order,
+ * hidden_loss = sums[0] / (T B H), hidden_deriv_loss = sums[1] / (dt² B H) — exactly
+ * what emb_loss_hidden_terms returns. grad_step WRITES the gradient (n = B·H numbers) of state t given its neighbours
  * prev = h_{t−1} (h0 for t = 0), cur = h_t, next = h_{t+1} (NULL for the last step), or
  * of h0 itself with cur = NULL, prev = h0, next = h_0. */
-void emb_loss_hidden_terms_step(double sums[2], const embNum *cur, const embNum *prev, double dt, size_t n);
+void emb_loss_hidden_terms_step(double sums[2], const embNum *cur, const embNum *prev, size_t n);
 void emb_loss_hidden_terms_grad_step(embNum *d, const embNum *prev, const embNum *cur, const embNum *next,
                                      double w_hidden, double w_deriv, double dt, int T, int B, int H);
 

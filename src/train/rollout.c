@@ -250,7 +250,7 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
     embNum *eps = r->eps + s * M;
     /* policy */
     emb_gru_forward(h, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I, r->h + s * H1, p, B);
-    emb_loss_hidden_terms_step(hsums, h, r->h + s * H1, r->model.dt, (size_t)B * H1);
+    emb_loss_hidden_terms_step(hsums, h, r->h + s * H1, (size_t)B * H1);
     if (!r->cfg.mean_action) draw_rows(r, &keps, t, 1.0, eps);
     emb_head_forward(act, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
                      r->cfg.mean_action ? NULL : eps, p, r->cfg.positive_func, B);
@@ -298,7 +298,7 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
   memset(st, 0, sizeof *st);
   st->actor_loss = emb_loss_actor(r->reward, T, B);
   st->hidden_loss = hsums[0] / ((double)T * B * H1); /* emb_loss_hidden_terms, summed step by step */
-  st->hidden_deriv_loss = hsums[1] / ((double)B * H1);
+  st->hidden_deriv_loss = hsums[1] / ((double)B * H1 * r->model.dt * r->model.dt);
   st->muscle_loss = emb_loss_muscle(r->noisy, r->model.fmax, T, B, M);
   st->loss = st->actor_loss + r->cfg.w_hidden * st->hidden_loss + r->cfg.w_deriv * st->hidden_deriv_loss +
              r->cfg.w_muscle * st->muscle_loss;
