@@ -3,7 +3,8 @@
  * AdamW), for the point mass and the arm on RTR (B 128, hidden 32/16) and the arm with
  * the COBFGR preset (B 512, hidden 128/16); the matrix-product FLOPs per epoch and the
  * GFLOP/s achieved against this machine's single-core sgemm rate; projected times of
- * paper-preset runs; and a hash of the parameters after the timed epochs. */
+ * paper-preset runs; and a hash of the parameters after the timed epochs.
+ * Usage: bench_train [EPOCHS [CASE-SUBSTRING]] (e.g. `bench_train 50 "arm RTR"` to profile one case). */
 #include <cblas.h>
 #include <omp.h>
 #include <stdio.h>
@@ -44,8 +45,12 @@ static double epoch_flops(int B, int T, int n_in, int H1, int H2, int M) {
   return 3.0 * fwd * T;
 }
 
+static const char *only; /* argv[2]: run only the cases whose name contains it (profiling) */
+
 static double bench_case(const char *name, const char *eff, const char *task, int epochs, double sgemm_rate,
                          double *ms_epoch_out) {
+  *ms_epoch_out = 1;
+  if (only && !strstr(name, only)) return 1;
   json_t *s = json_pack("{s:s, s:s, s:i}", "effector", eff, "task", task, "seed", 1);
   embTrainConfig c;
   if (emb_config_resolve(&c, s, "bench")) exit(1);
@@ -81,6 +86,7 @@ static double bench_case(const char *name, const char *eff, const char *task, in
 
 int main(int argc, char **argv) {
   int epochs = argc > 1 ? atoi(argv[1]) : 20;
+  only = argc > 2 ? argv[2] : NULL;
   omp_set_num_threads(1);
   emb_nn_init();
   double rate_small = sgemm_gflops(128, 54, 96), rate_big = sgemm_gflops(512, 151, 384);

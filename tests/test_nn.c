@@ -104,9 +104,8 @@ static void step(embNum *out, const embParams *p, int B, const embNum *x, const 
   emb_gru_backward(dx, dhp, dp, dh, gc, x, hp, p, B, work);
 }
 
-static void test_blas_vs_naive(void **s) {
-  (void)s;
-  embNetSizes sz = {23, 128, 16, 6};
+/* CBLAS against the plain loops; H2 = 100 takes the head's unpacked path (2 M H2 > 1024) */
+static void blas_vs_naive(embNetSizes sz) {
   const int B = 64;
   embParams p, d1, d2;
   assert_int_equal(emb_params_alloc(&p, sz), EMB_OK);
@@ -144,11 +143,113 @@ static void test_blas_vs_naive(void **s) {
   emb_params_free(&p); emb_params_free(&d1); emb_params_free(&d2);
 }
 
+static void test_blas_vs_naive(void **s) {
+  (void)s;
+  blas_vs_naive((embNetSizes){23, 128, 16, 6});
+  blas_vs_naive((embNetSizes){23, 40, 100, 6});
+}
+
+/* weight gradients made once over T steps of rows (as the rollout does) equal the sum of
+ * the per-step backward's; the step part may overwrite the cache with the gate gradients */
+static void test_backward_batched_over_time(void **s) {
+  (void)s;
+  embNetSizes sz = {7, 12, 5, 3};
+  enum { T = 6, B = 9 };
+  const int NI = sz.n_in, H = sz.H1, H2 = sz.H2, M = sz.M, GC = EMB_GRU_CACHE(12), HC = EMB_HEAD_CACHE(5, 3);
+  embParams p, d1, d2;
+  assert_int_equal(emb_params_alloc(&p, sz), EMB_OK);
+  assert_int_equal(emb_params_alloc(&d1, sz), EMB_OK);
+  assert_int_equal(emb_params_alloc(&d2, sz), EMB_OK);
+  emb_params_init(&p, 4, 0.3);
+  static embNum x[T * B * 7], hs[(T + 1) * B * 12], gc[T * B * 48], hc[T * B * 14], eps[T * B * 3], a[B * 3];
+  static embNum da[T * B * 3], dh[T * B * 12], dx1[B * 7], dx2[B * 7], dhp1[B * 12], dhp2[B * 12];
+  static embNum dpre[T * B * 3], ds[T * B * 5], dg[T * B * 48], work[4096];
+  assert_true(emb_nn_work_size(sz, B) <= 4096);
+  fill(x, T * B * NI, 11, 1.0);
+  fill(hs, B * H, 12, 0.5);
+  fill(eps, T * B * M, 13, 1.0);
+  fill(da, T * B * M, 14, 1.0);
+  fill(dh, T * B * H, 15, 1.0);
+  for (int t = 0; t < T; t++) {
+    emb_gru_forward(hs + (t + 1) * B * H, gc + t * B * GC, x + t * B * NI, hs + t * B * H, &p, B);
+    emb_head_forward(a, hc + t * B * HC, hs + (t + 1) * B * H, eps + t * B * M, &p, EMB_POS_EXP, B);
+  }
+  emb_params_zero(&d1);
+  emb_params_zero(&d2);
+  for (int t = T - 1; t >= 0; t--) {
+    embNum dht1[B * 12], dht2[B * 12];
+    memcpy(dht1, dh + t * B * H, sizeof dht1);
+    memcpy(dht2, dh + t * B * H, sizeof dht2);
+    /* per step, everything at once */
+    emb_head_backward(dht1, &d1, da + t * B * M, hc + t * B * HC, hs + (t + 1) * B * H, eps + t * B * M, &p,
+                      EMB_POS_EXP, B, work);
+    memset(dx1, 0, sizeof dx1), memset(dhp1, 0, sizeof dhp1);
+    emb_gru_backward(dx1, dhp1, &d1, dht1, gc + t * B * GC, x + t * B * NI, hs + t * B * H, &p, B, work);
+    /* split: step parts now (separate dg first, then in place), weights later */
+    emb_head_backward_step(dht2, dpre + t * B * M, ds + t * B * H2, da + t * B * M, hc + t * B * HC, eps + t * B * M,
+                           &p, EMB_POS_EXP, B);
+    memset(dx2, 0, sizeof dx2), memset(dhp2, 0, sizeof dhp2);
+    emb_gru_backward_step(dx2, dhp2, dg + t * B * GC, dht2, gc + t * B * GC, hs + t * B * H, &p, B);
+    assert_memory_equal(dx1, dx2, sizeof dx1);
+    assert_memory_equal(dhp1, dhp2, sizeof dhp1);
+    memset(dx2, 0, sizeof dx2), memset(dhp2, 0, sizeof dhp2);
+    embNum *c = gc + t * B * GC;
+    emb_gru_backward_step(dx2, dhp2, c, dht2, c, hs + t * B * H, &p, B); /* in place */
+    assert_memory_equal(dx1, dx2, sizeof dx1);
+    assert_memory_equal(dhp1, dhp2, sizeof dhp1);
+    assert_memory_equal(c, dg + t * B * GC, sizeof(embNum) * B * GC);
+  }
+  emb_gru_backward_weights(&d2, gc, x, hs, T * B);
+  emb_head_backward_weights(&d2, da, dpre, ds, hc, hs + B * H, T * B);
+  /* float sums in another order: compare against the scale of each tensor */
+  double worst = 0;
+  for (int k = 0; k < EMB_NET_NTENSORS; k++) {
+    embTensorInfo ti = emb_params_info(sz, k);
+    double dmax = 0, smax = 1e-30;
+    for (size_t i = 0; i < ti.size; i++)
+      dmax = fmax(dmax, fabs(d1.data[ti.offset + i] - d2.data[ti.offset + i])), smax = fmax(smax, fabs(d1.data[ti.offset + i]));
+    worst = fmax(worst, dmax / smax);
+  }
+  printf("weight gradients batched over %d steps vs per step: max |diff| / max |g| per tensor %.3g\n", T, worst);
+  assert_true(worst < 1e-5);
+  for (int k = 0; k < EMB_NET_NTENSORS; k++) { /* every tensor but hidden0 got a gradient */
+    embTensorInfo ti = emb_params_info(sz, k);
+    double mx = 0;
+    for (size_t i = 0; i < ti.size; i++) mx = fmax(mx, fabs(d2.data[ti.offset + i]));
+    if (k != 4 && !(mx > 0)) fail_msg("tensor %s has no gradient", ti.name);
+  }
+  emb_params_free(&p); emb_params_free(&d1); emb_params_free(&d2);
+}
+
+/* the fused hidden-loss functions equal the separate ones */
+static void test_hidden_terms_fused(void **s) {
+  (void)s;
+  enum { T = 7, B = 5, H = 6 };
+  static embNum h[T * B * H], h0[B * H], d1[T * B * H], d2[T * B * H], e1[B * H], e2[B * H];
+  fill(h, T * B * H, 21, 0.7);
+  fill(h0, B * H, 22, 0.7);
+  double hid, der;
+  emb_loss_hidden_terms(&hid, &der, h, h0, 0.01, T, B, H);
+  assert_true(hid == emb_loss_hidden(h, T, B, H));
+  assert_true(der == emb_loss_hidden_deriv(h, h0, 0.01, T, B, H));
+  memset(d1, 0, sizeof d1), memset(e1, 0, sizeof e1);
+  emb_loss_hidden_backward(d1, 3.0, h, T, B, H);
+  emb_loss_hidden_deriv_backward(d1, e1, 0.2, h, h0, 0.01, T, B, H);
+  for (size_t i = 0; i < T * B * H; i++) d2[i] = 1e9f, e2[i % (B * H)] = 1e9f; /* written, not added */
+  emb_loss_hidden_terms_backward(d2, e2, 3.0, 0.2, h, h0, 0.01, T, B, H);
+  for (size_t i = 0; i < T * B * H; i++)
+    if (d1[i] != d2[i]) fail_msg("dh[%zu]: fused %.9g, separate %.9g", i, (double)d2[i], (double)d1[i]);
+  for (size_t i = 0; i < B * H; i++)
+    if (e1[i] != e2[i]) fail_msg("dh0[%zu]: fused %.9g, separate %.9g", i, (double)e2[i], (double)e1[i]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout),
       cmocka_unit_test(test_init),
       cmocka_unit_test(test_blas_vs_naive),
+      cmocka_unit_test(test_backward_batched_over_time),
+      cmocka_unit_test(test_hidden_terms_fused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

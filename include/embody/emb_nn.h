@@ -106,7 +106,7 @@ void emb_nn_use_reference_gemm(int on);
 /* Scratch needed by the backward functions for a batch of B rows (numbers). */
 size_t emb_nn_work_size(embNetSizes sz, int B);
 
-/* GRU cache: per row 4*H1 numbers, [ n | r | z | W_hn h + b_hn ]. */
+/* GRU cache: per row 4*H1 numbers, [ r | z | n | W_hn h + b_hn ]. */
 #define EMB_GRU_CACHE(H1) (4 * (H1))
 
 /* h = GRU(x, h_prev), PyTorch convention:
@@ -125,7 +125,21 @@ void emb_gru_backward(embNum *dx /*(B,n_in) or NULL*/, embNum *dh_prev /*(B,H1)*
                       const embNum *h_prev /*(B,H1)*/, const embParams *p, int B,
                       embNum *work /*(emb_nn_work_size)*/);
 
-/* Head cache: per row H2 + 3*M numbers, [ s | mu | sigma | scale pre-activation ]. */
+/* The backward in two parts, for rollouts that make the weight gradients once over all
+ * time steps (emb_gru_backward = step + weights on the same B rows):
+ * step: writes the gate gradients dg (B,4*H1) = [ dar | daz | dan | dan ⊙ r ] (d of the
+ *   r, z and n pre-activations; dg may be the cache itself, which it then overwrites) and
+ *   accumulates dL/dx (may be NULL) and dL/dh_prev;
+ * weights: accumulates gru.weight_ih, weight_hh, bias_ih, bias_hh from N rows of gate
+ *   gradients with their inputs x and states h_prev (rows summed in order). */
+void emb_gru_backward_step(embNum *dx /*(B,n_in) or NULL*/, embNum *dh_prev /*(B,H1)*/,
+                           embNum *dg /*(B,4*H1)*/, const embNum *dh /*(B,H1)*/,
+                           const embNum *cache /*(B,4*H1)*/, const embNum *h_prev /*(B,H1)*/,
+                           const embParams *p, int B);
+void emb_gru_backward_weights(embParams *dp, const embNum *dg /*(N,4*H1)*/, const embNum *x /*(N,n_in)*/,
+                              const embNum *h_prev /*(N,H1)*/, int N);
+
+/* Head cache: per row H2 + 3*M numbers, [ s | mu | scale pre-activation | sigma ]. */
 #define EMB_HEAD_CACHE(H2, M) ((H2) + 3 * (M))
 
 /* s = ReLU(W_cs h + b_cs), mu = W_loc s + b_loc, sigma = pos(W_s s + b_s),
@@ -141,6 +155,19 @@ void emb_head_backward(embNum *dh /*(B,H1)*/, embParams *dp, const embNum *dacti
                        const embNum *cache /*(B,H2+3M)*/, const embNum *h /*(B,H1)*/,
                        const embNum *eps /*(B,M) or NULL*/, const embParams *p,
                        embPositiveFunc pos, int B, embNum *work /*(emb_nn_work_size)*/);
+
+/* The head backward in two parts (emb_head_backward = step + weights on the same rows):
+ * step: writes dpre (B,M), the gradient of the scale pre-activation, and ds (B,H2), the
+ *   gradient of the striatum pre-activation, and accumulates dL/dh;
+ * weights: accumulates the bg.* gradients from N rows of daction, dpre, ds with their
+ *   caches and cortex states h (rows summed in order). */
+void emb_head_backward_step(embNum *dh /*(B,H1)*/, embNum *dpre /*(B,M)*/, embNum *ds /*(B,H2)*/,
+                            const embNum *daction /*(B,M)*/, const embNum *cache /*(B,H2+3M)*/,
+                            const embNum *eps /*(B,M) or NULL*/, const embParams *p,
+                            embPositiveFunc pos, int B);
+void emb_head_backward_weights(embParams *dp, const embNum *daction /*(N,M)*/, const embNum *dpre /*(N,M)*/,
+                               const embNum *ds /*(N,H2)*/, const embNum *cache /*(N,H2+3M)*/,
+                               const embNum *h /*(N,H1)*/, int N);
 
 /* h0 = tanh(θ0) broadcast to B rows. */
 void emb_h0_forward(embNum *h0 /*(B,H1)*/, const embParams *p, int B);
@@ -168,6 +195,27 @@ double emb_loss_hidden_deriv(const embNum *h /*(T,B,H)*/, const embNum *h0 /*(B,
 void emb_loss_hidden_deriv_backward(embNum *dh /*(T,B,H)*/, embNum *dh0 /*(B,H) or NULL*/,
                                     double w, const embNum *h, const embNum *h0, double dt,
                                     int T, int B, int H);
+
+/* Both hidden terms in one pass (the same values as the two functions above), and their
+ * weighted gradient WRITTEN (not accumulated): dh = w_hidden d(hidden_loss)/dh +
+ * w_deriv d(hidden_deriv_loss)/dh, dh0 = w_deriv d(hidden_deriv_loss)/dh0 — the sums the
+ * separate backward functions would add to zeroed arrays, in the same order. */
+void emb_loss_hidden_terms(double *hidden, double *deriv, const embNum *h /*(T,B,H)*/,
+                           const embNum *h0 /*(B,H)*/, double dt, int T, int B, int H);
+void emb_loss_hidden_terms_backward(embNum *dh /*(T,B,H)*/, embNum *dh0 /*(B,H)*/, double w_hidden,
+                                    double w_deriv, const embNum *h, const embNum *h0, double dt,
+                                    int T, int B, int H);
+
+/* The same one step at a time, for a rollout that visits the states while they are in
+ * cache: terms_step adds step t's sums Σ h_t² and Σ (h_t − h_{t−1})² (n = B·H numbers,
+ * 8 interleaved partial sums in a fixed order) to sums[2]; after t = 0..T−1 in order,
+ * hidden_loss = sums[0] / (T B H), hidden_deriv_loss = sums[1] / (dt² B H) — exactly
+ * what emb_loss_hidden_terms returns. grad_step WRITES the gradient (n = B·H numbers) of state t given its neighbours
+ * prev = h_{t−1} (h0 for t = 0), cur = h_t, next = h_{t+1} (NULL for the last step), or
+ * of h0 itself with cur = NULL, prev = h0, next = h_0. */
+void emb_loss_hidden_terms_step(double sums[2], const embNum *cur, const embNum *prev, size_t n);
+void emb_loss_hidden_terms_grad_step(embNum *d, const embNum *prev, const embNum *cur, const embNum *next,
+                                     double w_hidden, double w_deriv, double dt, int T, int B, int H);
 
 /* muscle_loss = mean_b Σ_t (Σ_m a[t,b,m] f̂_m)^2, f̂ = fmax / ‖fmax‖₂. */
 double emb_loss_muscle(const embNum *a /*(T,B,M)*/, const embNum *fmax /*(M)*/, int T, int B,

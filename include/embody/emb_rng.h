@@ -53,7 +53,8 @@ embRngKey emb_rng_key(uint64_t seed, embRngPurpose purpose, uint32_t epoch);
 /* One uniform in [0, 1) with 53 random bits. */
 double emb_rng_uniform(const embRngKey *k, uint32_t step, uint32_t row, uint64_t element);
 
-/* One standard normal (Box–Muller in double; deterministic on one machine type). */
+/* One standard normal (Box–Muller in double with the library's own log and sin/cos
+ * polynomials, errors below 1 ulp; the same bits on every machine with IEEE doubles). */
 double emb_rng_normal(const embRngKey *k, uint32_t step, uint32_t row, uint64_t element);
 
 /* Elements 0..n-1 of (key, step, row): out[e] = emb_rng_uniform(k, step, row, e), two
@@ -72,6 +73,17 @@ void emb_rng_normal_rows(const embRngKey *k, uint32_t step, uint32_t row0, int B
  * round up to hi). */
 void emb_rng_uniform_rows(const embRngKey *k, uint32_t step, uint32_t row0, int B, int n,
                           double lo, double hi, embNum *out /*(B,n)*/);
+
+/* The general batch call: a (B, n) block of normals times `scale`, row b of `out` (row
+ * stride ld >= n) holding elements 0..n-1 of (key, step, rows[b]) — or of row0 + b when
+ * `rows` is NULL. Draws are made many at a time in vector code; every value equals the
+ * scalar emb_rng_normal at the same coordinates (times scale, rounded to embNum). */
+void emb_rng_normal_block(const embRngKey *k, uint32_t step, const uint32_t *rows /*(B) or NULL*/,
+                          uint32_t row0, int B, int n, double scale, embNum *out /*(B,ld)*/, int ld);
+
+/* The same for 53-bit uniforms in [0, 1), in double. */
+void emb_rng_uniform_block(const embRngKey *k, uint32_t step, const uint32_t *rows /*(B) or NULL*/,
+                           uint32_t row0, int B, int n, double *out /*(B,ld)*/, int ld);
 
 /* The raw Philox4x32-10 block (counter block index = element / 2): for tests and docs. */
 void emb_rng_block(const embRngKey *k, uint32_t step, uint32_t row, uint32_t block,

@@ -66,7 +66,9 @@ embNetSizes emb_rollout_net_sizes(const embRollout *r);
  * EMB_ERANGE if a start state could not be set (message). */
 int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRolloutStats *st);
 
-/* Gradient of the last forward's loss: ACCUMULATES dL/dp into g. */
+/* Gradient of the last forward's loss: ACCUMULATES dL/dp into g. It uses the forward's
+ * stored GRU caches as scratch: one backward per forward (a second call without a new
+ * forward reports an error and adds nothing). */
 void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g);
 
 /* Views of the stored rollout (for evaluation exports): arrays with a leading time axis.

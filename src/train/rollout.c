@@ -6,6 +6,14 @@
 #include <string.h>
 
 #define ROW_CHUNK 16 /* rows per effector call inside the parallel loops */
+#define RNG_CHUNK 32 /* rows per random-number batch inside the parallel loops */
+#ifndef WGRAD_STEPS
+#define WGRAD_STEPS 1 /* time steps per batch of weight-gradient products in the backward;
+                        * measured (docs/nn.md): 1 is fastest here — batching steps makes
+                        * fewer, larger gemms, but their rows must then come back from
+                        * memory, and that costs more than the calls saved */
+#endif
+#define OBS_NOISE(M) (4 + 3 * (M)) /* observation noise numbers per row */
 
 struct embRollout {
   embRolloutConfig cfg;
@@ -18,7 +26,7 @@ struct embRollout {
   /* forward storage, leading time axis */
   embNum *obs;      /* (T+1,B,I) */
   embNum *h;        /* (T+1,B,H1), h[0] = tanh(theta0) */
-  embNum *gcache;   /* (T,B,4H1) */
+  embNum *gcache;   /* (T,B,4H1); the backward overwrites it with the gate gradients */
   embNum *hcache;   /* (T,B,H2+3M) */
   embNum *eps;      /* (T,B,M) */
   embNum *act;      /* (T,B,M) policy actions (efference copy) */
@@ -31,10 +39,14 @@ struct embRollout {
   embNum *joint0;   /* (B,4) start joint states */
   embNum *zero_act; /* (B,M) efference copy at reset */
   embGoalState *gs; /* (B) */
+  embNum *onoise;   /* (B,4+3M) observation noise of the current step */
+  double *ujtr;     /* (B,2) JTR replacement-goal uniforms of the current step */
   /* backward storage */
   embNum *dstate;   /* (T+1,B,NS) */
   embNum *dh;       /* (T+1,B,H1) */
   embNum *dact;     /* (T,B,M) */
+  embNum *dpre;     /* (T,B,M) gradient of the head's scale pre-activation */
+  embNum *ds;       /* (T,B,H2) gradient of the striatum pre-activation */
   embNum *dnoisy;   /* (T,B,M) */
   embNum *dobs;     /* (B,I) */
   embNum *dr;       /* (T,B) */
@@ -112,9 +124,13 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
   ALLOC(joint0, B * 4);
   ALLOC(zero_act, B * M);
   ALLOC(gs, B);
+  ALLOC(onoise, B * OBS_NOISE(M));
+  ALLOC(ujtr, B * 2);
   ALLOC(dstate, (T + 1) * B * r->NS);
   ALLOC(dh, (T + 1) * B * H1);
   ALLOC(dact, T * B * M);
+  ALLOC(dpre, T * B * M);
+  ALLOC(ds, T * B * cfg->H2);
   ALLOC(dnoisy, T * B * M);
   ALLOC(dobs, B * r->I);
   ALLOC(dr, T * B);
@@ -128,11 +144,12 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
 void emb_rollout_free(embRollout *r) {
   if (!r) return;
   embNum **arrays[] = {&r->obs, &r->h, &r->gcache, &r->hcache, &r->eps, &r->act, &r->noisy,
-                       &r->state, &r->reward, &r->goal, &r->vgoal, &r->joint0, &r->zero_act,
-                       &r->dstate, &r->dh, &r->dact, &r->dnoisy, &r->dobs, &r->dr, &r->doff,
+                       &r->state, &r->reward, &r->goal, &r->vgoal, &r->joint0, &r->zero_act, &r->onoise,
+                       &r->dstate, &r->dh, &r->dact, &r->dpre, &r->ds, &r->dnoisy, &r->dobs, &r->dr, &r->doff,
                        &r->ddiscard, &r->work};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(*arrays[i]);
   free(r->ev);
+  free(r->ujtr);
   free(r->gs);
   free(r);
 }
@@ -148,19 +165,18 @@ const embNum *emb_rollout_goals(const embRollout *r) { return r->goal; }
 const embNum *emb_rollout_visual_goals(const embRollout *r) { return r->vgoal; }
 const embNum *emb_rollout_rewards(const embRollout *r) { return r->reward; }
 
-/* noise added to one row's observation at step t: vision (goal + vision, 4), proprio
- * (2M), efferent (M), each an independent N(0, noise_level^2) draw */
-static void observation_noise(const embRollout *r, const embRngKey keys[3], uint32_t t, uint32_t row,
-                              embNum *noise) {
-  const int M = r->M;
-  double buf[3 * EMB_MAX_MUSCLES];
+/* noise added to the observations of rows c0..c0+n-1 at step t, (n, 4+3M) at onoise row
+ * c0: vision (goal + vision, 4), proprio (2M), efferent (M), each an independent
+ * N(0, noise_level^2) draw keyed by the row's global index */
+static void observation_noise(const embRollout *r, const embRngKey keys[3], uint32_t t, int c0, int n) {
+  const int M = r->M, NN = OBS_NOISE(M);
+  const uint32_t *ids = r->cfg.row_ids ? r->cfg.row_ids + c0 : NULL;
+  const uint32_t row0 = r->cfg.row0 + (uint32_t)c0;
   const double s = r->cfg.noise_level;
-  emb_rng_normal_fill(&keys[0], t, row, buf, 4);
-  for (int i = 0; i < 4; i++) noise[i] = (embNum)(buf[i] * s);
-  emb_rng_normal_fill(&keys[1], t, row, buf, 2 * M);
-  for (int i = 0; i < 2 * M; i++) noise[4 + i] = (embNum)(buf[i] * s);
-  emb_rng_normal_fill(&keys[2], t, row, buf, M);
-  for (int i = 0; i < M; i++) noise[4 + 2 * M + i] = (embNum)(buf[i] * s);
+  embNum *out = r->onoise + (size_t)c0 * NN;
+  emb_rng_normal_block(&keys[0], t, ids, row0, n, 4, s, out, NN);
+  emb_rng_normal_block(&keys[1], t, ids, row0, n, 2 * M, s, out + 4, NN);
+  emb_rng_normal_block(&keys[2], t, ids, row0, n, M, s, out + 4 + 2 * M, NN);
 }
 
 /* observation of row b after step t (delays read older samples; reset repeats) */
@@ -188,11 +204,7 @@ static int on_limit(const embModel *m, const embNum *s) {
 
 /* (B,M) normals times scale for step t, each row keyed by its global index */
 static void draw_rows(const embRollout *r, const embRngKey *k, uint32_t t, double scale, embNum *out) {
-  if (!r->cfg.row_ids) {
-    emb_rng_normal_rows(k, t, r->cfg.row0, r->B, r->M, scale, out);
-    return;
-  }
-  for (int b = 0; b < r->B; b++) emb_rng_normal_rows(k, t, r->cfg.row_ids[b], 1, r->M, scale, out + (size_t)b * r->M);
+  emb_rng_normal_block(k, t, r->cfg.row_ids, r->cfg.row0, r->B, r->M, scale, out, r->M);
 }
 
 int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRolloutStats *st) {
@@ -223,13 +235,14 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
   int rc = emb_reset(&r->model, r->state, r->joint0, B);
   if (rc) return rc;
 #pragma omp parallel for schedule(static)
-  for (int b = 0; b < B; b++) {
-    embNum noise[4 + 3 * EMB_MAX_MUSCLES];
-    if (noisy_env) observation_noise(r, kobs, 0, row_id(r, b), noise);
-    observe_row(r, 0, b, r->zero_act + (size_t)b * M, noisy_env ? noise : NULL, 1);
-  }
+  for (int c = 0; c < B; c += RNG_CHUNK)
+    if (noisy_env) observation_noise(r, kobs, 0, c, EMB_MIN(RNG_CHUNK, B - c));
+#pragma omp parallel for schedule(static)
+  for (int b = 0; b < B; b++)
+    observe_row(r, 0, b, r->zero_act + (size_t)b * M, noisy_env ? r->onoise + (size_t)b * OBS_NOISE(M) : NULL, 1);
   emb_h0_forward(r->h, p, B);
 
+  double hsums[2] = {0, 0}; /* hidden-loss sums, step by step while h is in cache */
   double elapsed = 0; /* double running sum of dt, as MotorNet (effectors.md §7.6) */
   for (int t = 1; t <= T; t++) {
     const size_t s = (size_t)(t - 1) * B; /* row offset of step t's (T,B,.) arrays */
@@ -237,6 +250,7 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
     embNum *eps = r->eps + s * M;
     /* policy */
     emb_gru_forward(h, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I, r->h + s * H1, p, B);
+    emb_loss_hidden_terms_step(hsums, h, r->h + s * H1, (size_t)B * H1);
     if (!r->cfg.mean_action) draw_rows(r, &keps, t, 1.0, eps);
     emb_head_forward(act, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
                      r->cfg.mean_action ? NULL : eps, p, r->cfg.positive_func, B);
@@ -254,30 +268,37 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
     for (int c = 0; c < B; c += ROW_CHUNK)
       emb_step(&r->model, s_next + (size_t)c * NS, s_prev + (size_t)c * NS, noisy + (size_t)c * M,
                r->load_ptr, EMB_MIN(ROW_CHUNK, B - c));
+    /* this step's draws for the task and the observations */
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < B; c += RNG_CHUNK) {
+      const int n = EMB_MIN(RNG_CHUNK, B - c);
+      if (noisy_env) observation_noise(r, kobs, (uint32_t)t, c, n);
+      if (r->task.kind == EMB_JTR)
+        emb_rng_uniform_block(&kjtr, (uint32_t)t, r->cfg.row_ids ? r->cfg.row_ids + c : NULL,
+                              r->cfg.row0 + (uint32_t)c, n, 2, r->ujtr + 2 * (size_t)c, 2);
+    }
     /* task (reward, goal updates) and observation */
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < B; b++) {
       double unew[2] = {0, 0};
       embGoalState *g = &r->gs[b];
-      if (r->task.kind == EMB_JTR) emb_rng_uniform_fill(&kjtr, t, row_id(r, b), unew, 2);
+      if (r->task.kind == EMB_JTR) unew[0] = r->ujtr[2 * b], unew[1] = r->ujtr[2 * b + 1];
       const embNum *f = s_next + (size_t)b * NS + EMB_OFF_CART;
       r->reward[s + b] = emb_task_step(&r->task, g, &r->ev[s + b], f, elapsed, unew);
       memcpy(r->goal + ((size_t)t * B + b) * 2, g->rewarded_goal, 2 * sizeof(embNum));
       memcpy(r->vgoal + ((size_t)t * B + b) * 2, g->visual_goal, 2 * sizeof(embNum));
       embNum feedback = (embNum)(((g->rewarded_goal[0] == g->visual_goal[0]) +
                                   (g->rewarded_goal[1] == g->visual_goal[1])) * 0.5);
-      embNum noise[4 + 3 * EMB_MAX_MUSCLES];
-      if (noisy_env) observation_noise(r, kobs, t, row_id(r, b), noise);
-      observe_row(r, t, b, act + (size_t)b * M, noisy_env ? noise : NULL, feedback);
+      observe_row(r, t, b, act + (size_t)b * M, noisy_env ? r->onoise + (size_t)b * OBS_NOISE(M) : NULL,
+                  feedback);
     }
   }
 
   /* loss and statistics */
   memset(st, 0, sizeof *st);
-  const double dt = r->model.dt;
   st->actor_loss = emb_loss_actor(r->reward, T, B);
-  st->hidden_loss = emb_loss_hidden(r->h + (size_t)B * H1, T, B, H1);
-  st->hidden_deriv_loss = emb_loss_hidden_deriv(r->h + (size_t)B * H1, r->h, dt, T, B, H1);
+  st->hidden_loss = hsums[0] / ((double)T * B * H1); /* emb_loss_hidden_terms, summed step by step */
+  st->hidden_deriv_loss = hsums[1] / ((double)B * H1 * r->model.dt * r->model.dt);
   st->muscle_loss = emb_loss_muscle(r->noisy, r->model.fmax, T, B, M);
   st->loss = st->actor_loss + r->cfg.w_hidden * st->hidden_loss + r->cfg.w_deriv * st->hidden_deriv_loss +
              r->cfg.w_muscle * st->muscle_loss;
@@ -303,10 +324,15 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
 }
 
 void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
-  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, I = r->I;
+  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, H2 = r->sz.H2, I = r->I;
   const double dt = r->model.dt;
+  if (!r->have_forward) {
+    emb_error(EMB_EINVAL, "emb_rollout_backward needs a new emb_rollout_forward first (one backward per forward)");
+    return;
+  }
+  r->have_forward = 0; /* the GRU caches become gate gradients below */
   memset(r->dstate, 0, sizeof(embNum) * (size_t)(T + 1) * B * NS);
-  memset(r->dh, 0, sizeof(embNum) * (size_t)(T + 1) * B * H1);
+
   memset(r->dact, 0, sizeof(embNum) * (size_t)T * B * M);
   memset(r->dnoisy, 0, sizeof(embNum) * (size_t)T * B * M);
   memset(r->dr, 0, sizeof(embNum) * (size_t)T * B);
@@ -314,9 +340,12 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
 
   /* loss terms: gradients w.r.t. rewards, hidden states and noisy actions */
   emb_loss_actor_backward(r->dr, 1.0, T, B);
-  embNum *h1 = r->h + (size_t)B * H1, *dh1 = r->dh + (size_t)B * H1;
-  emb_loss_hidden_backward(dh1, r->cfg.w_hidden, h1, T, B, H1);
-  emb_loss_hidden_deriv_backward(dh1, r->dh, r->cfg.w_deriv, h1, r->h, dt, T, B, H1);
+
+  /* hidden-state loss gradients are WRITTEN step by step (emb_loss_hidden_terms_backward
+   * one state at a time): dh[T] here, dh[t-1] in step t before the GRU adds to it */
+  const size_t BH = (size_t)B * H1;
+  const double wh = r->cfg.w_hidden, wd = r->cfg.w_deriv;
+  emb_loss_hidden_terms_grad_step(r->dh + T * BH, r->h + (T - 1) * BH, r->h + T * BH, NULL, wh, wd, dt, T, B, H1);
   if (r->cfg.w_muscle != 0) emb_loss_muscle_backward(r->dnoisy, r->cfg.w_muscle, r->noisy, r->model.fmax, T, B, M);
 
   for (int t = T; t >= 1; t--) {
@@ -338,12 +367,26 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
                         s_prev + (size_t)c * NS, r->noisy + (s + c) * M, r->load_ptr, EMB_MIN(ROW_CHUNK, B - c));
     for (size_t i = 0; i < (size_t)B * M; i++) dact[i] += dnoisy[i];
     /* policy head and GRU of step t */
-    embNum *h = r->h + (size_t)t * B * H1, *dh = r->dh + (size_t)t * B * H1;
-    emb_head_backward(dh, g, dact, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
-                      r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B, r->work);
+    embNum *dh = r->dh + (size_t)t * B * H1;
+    emb_head_backward_step(dh, r->dpre + s * M, r->ds + s * H2, dact, r->hcache + s * EMB_HEAD_CACHE(H2, M),
+                           r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B);
+    if (t > 1)
+      emb_loss_hidden_terms_grad_step(r->dh + s * H1, r->h + (s - B) * H1, r->h + s * H1, r->h + (s + B) * H1, wh, wd,
+                                      dt, T, B, H1);
+    else
+      emb_loss_hidden_terms_grad_step(r->dh, r->h, NULL, r->h + BH, wh, wd, dt, T, B, H1);
     memset(r->dobs, 0, sizeof(embNum) * (size_t)B * I);
-    emb_gru_backward(r->dobs, r->dh + s * H1, g, dh, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I,
-                     r->h + s * H1, p, B, r->work);
+    embNum *gc = r->gcache + s * EMB_GRU_CACHE(H1);
+    emb_gru_backward_step(r->dobs, r->dh + s * H1, gc, dh, gc, r->h + s * H1, p, B);
+    /* weight gradients of the steps t..t_hi: once per WGRAD_STEPS steps (fixed blocks of
+     * time, counted from t = 1), one gemm per tensor over their rows (t, b), which are
+     * contiguous in the time-major arrays and still in cache */
+    if ((t - 1) % WGRAD_STEPS == 0) {
+      const int n = EMB_MIN(WGRAD_STEPS, T - t + 1) * B;
+      emb_gru_backward_weights(g, gc, r->obs + s * I, r->h + s * H1, n);
+      emb_head_backward_weights(g, r->dact + s * M, r->dpre + s * M, r->ds + s * H2,
+                                r->hcache + s * EMB_HEAD_CACHE(H2, M), r->h + (s + B) * H1, n);
+    }
     /* observation obs[t-1] (read by step t) -> delayed states and the efference copy */
     const int to = t - 1;
     int tv = to - r->task.vision_delay, tp = to - r->task.proprio_delay;
