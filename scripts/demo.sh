@@ -2,7 +2,7 @@
 # demo.sh — `make demo`: the whole study at demo size (profile demo: shortened epochs,
 # NOT the paper's presets): both effectors, all six tasks, one seed = 72 runs, on every
 # core, into ./demo/grid; then `embody eval` of the twelve no-transfer runs into
-# runs/<id>/eval/, then `embody analyze` of the grid when that command exists.
+# runs/<id>/eval/, then `embody analyze` of the grid into demo/grid/report.
 # Rerunning continues where it stopped (finished runs are kept).
 # Usage: scripts/demo.sh [path of embody]   (DEMO_DIR overrides ./demo/grid)
 set -euo pipefail
@@ -21,26 +21,16 @@ if [ $rc -eq 3 ]; then
 fi
 echo "== grid finished in $((SECONDS - start)) s (exit $rc)"
 
-if "$EMB" eval --help > /dev/null 2>&1; then
-  echo "== evaluating the no-transfer runs"
-  for d in "$G"/runs/*; do
-    id=${d##*/}
-    case $id in *-to-*) continue;; esac
-    [ -f "$d/final.ckpt" ] || { echo "demo: $id did not finish; not evaluated" >&2; continue; }
-    [ -d "$d/eval" ] && [ -n "$(ls -A "$d/eval")" ] && continue # evaluated before
-    "$EMB" eval "$d" --out "$d/eval" > "$d/eval.log" 2>&1 || { echo "demo: eval of $id failed (see $d/eval.log)" >&2; rc=1; }
-  done
-else
-  echo "demo: 'embody eval' is not available in this build; skipping the evaluation"
-fi
+echo "== evaluating the no-transfer runs"
+for d in "$G"/runs/*; do
+  id=${d##*/}
+  case $id in *-to-*) continue;; esac
+  [ -f "$d/final.ckpt" ] || { echo "demo: $id did not finish; not evaluated" >&2; continue; }
+  [ -d "$d/eval" ] && [ -n "$(ls -A "$d/eval")" ] && continue # evaluated before
+  "$EMB" eval "$d" --out "$d/eval" > "$d/eval.log" 2>&1 || { echo "demo: eval of $id failed (see $d/eval.log)" >&2; rc=1; }
+done
 
-if "$EMB" analyze --help > /dev/null 2>&1; then
-  echo "== analysing the grid"
-  "$EMB" analyze "$G" --out "$G/report" || rc=$?
-  echo "== the report: $G/report/index.html (tables and figures in $G/report/)"
-else
-  echo "== embody analyze is not available yet; the grid:"
-  "$EMB" grid status "$G" || true
-  echo "== runs (config.json, curve.csv, final.ckpt) are in $G/runs/"
-fi
+echo "== analysing the grid"
+"$EMB" analyze "$G" --out "$G/report" || rc=$?
+echo "== total $((SECONDS - start)) s. The report: $G/report/index.html (tables and figures in $G/report/)"
 exit $rc
