@@ -1,0 +1,180 @@
+/* lanes.h — SIMD across batch rows: the lane vector type `vnum` (EMB_LANES rows of
+ * embNum side by side, GCC vector extensions), selections, PyTorch-style clamp/max/min
+ * gradients, and deterministic vector exp and sin/cos.
+ *
+ * Every stage of the effector step is written once, on vnum (sim/stage_*.h). Each lane
+ * does exactly the IEEE operations the one-row code would do (no FMA contraction under
+ * -std=c11, no reassociation, true divisions), so a row's result does not depend on the
+ * lane it occupies or on how rows are grouped into blocks (a partial block is padded).
+ *
+ * Transcendentals: the float build uses its own polynomial exp and sin/cos (Cephes
+ * coefficients, about 1 ulp; identical in every lane, so bit-reproducible); the double
+ * build calls libm per lane, keeping it MotorNet-in-float64 exact. Not a public header. */
+#ifndef EMB_SIM_LANES_H
+#define EMB_SIM_LANES_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "embody/emb_types.h"
+
+/* vector width: the widest the target compiles natively (no ABI surprises elsewhere) */
+#if defined(__AVX512F__)
+#define EMB_VEC_BYTES 64
+#elif defined(__AVX__)
+#define EMB_VEC_BYTES 32
+#else
+#define EMB_VEC_BYTES 16
+#endif
+
+#ifdef EMB_USE_DOUBLE
+typedef int64_t embLaneInt;
+#else
+typedef int32_t embLaneInt;
+#endif
+#define EMB_LANES ((int)(EMB_VEC_BYTES / sizeof(embNum)))
+
+typedef embNum vnum __attribute__((vector_size(EMB_VEC_BYTES)));
+typedef embLaneInt vmask __attribute__((vector_size(EMB_VEC_BYTES))); /* -1 true, 0 false */
+
+static inline vnum vset1(embNum x) { return (vnum){0} + x; }
+static inline vnum vsel(vmask c, vnum a, vnum b) { /* c ? a : b, lane by lane */
+  return (vnum)((c & (vmask)a) | (~c & (vmask)b));
+}
+static inline vnum vmax(vnum a, vnum b) { return vsel(a > b, a, b); } /* EMB_MAX */
+static inline vnum vmin(vnum a, vnum b) { return vsel(a < b, a, b); } /* EMB_MIN */
+static inline vnum vclamp(vnum x, embNum lo, embNum hi) {            /* x<lo?lo:(x>hi?hi:x) */
+  return vsel(x < lo, vset1(lo), vsel(x > hi, vset1(hi), x));
+}
+static inline vnum vone_if(vmask c) { return vsel(c, vset1(1), vset1(0)); }
+static inline int vany(vmask c) {
+  embLaneInt r = 0;
+  for (int l = 0; l < EMB_LANES; l++) r |= c[l];
+  return r != 0;
+}
+
+/* PyTorch's local derivatives (spec §9): clamp passes on [lo, hi] inclusive;
+ * maximum(x, b) / minimum(x, b) pass 1 strictly inside, half at a tie */
+static inline vnum vclamp_grad(vnum x, embNum lo, embNum hi) {
+  return vone_if((x >= lo) & (x <= hi));
+}
+static inline vnum vmax_grad(vnum x, embNum b) {
+  return vsel(x > b, vset1(1), vsel(x == b, vset1((embNum)0.5), vset1(0)));
+}
+static inline vnum vmin_grad(vnum x, embNum b) {
+  return vsel(x < b, vset1(1), vsel(x == b, vset1((embNum)0.5), vset1(0)));
+}
+
+static inline vnum vsqrt(vnum x) {
+  vnum r;
+  for (int l = 0; l < EMB_LANES; l++) r[l] = emb_sqrt(x[l]);
+  return r;
+}
+
+#ifdef EMB_USE_DOUBLE
+
+static inline vnum vexp(vnum x) {
+  vnum r;
+  for (int l = 0; l < EMB_LANES; l++) r[l] = exp(x[l]);
+  return r;
+}
+static inline void vsincos(vnum x, vnum *s, vnum *c) {
+  for (int l = 0; l < EMB_LANES; l++) {
+    (*s)[l] = sin(x[l]);
+    (*c)[l] = cos(x[l]);
+  }
+}
+
+#else
+
+/* round to nearest (even) for |t| < 2^22, exact in IEEE float without -ffast-math */
+static inline vnum vround(vnum t) {
+  const float big = 12582912.0f; /* 1.5 * 2^23 */
+  vnum a = vsel(t < 0, -t, t);
+  vnum r = (a + big) - big;
+  return vsel(t < 0, -r, r);
+}
+
+/* 2^n for integer-valued n in [-75, 64] (normal floats) */
+static inline vnum vexp2i(vnum n) {
+  vmask e = __builtin_convertvector(n, vmask) + 127;
+  return (vnum)(e << 23);
+}
+
+/* exp, Cephes expf: x = n ln2 + r, |r| <= ln2/2, degree-7 polynomial, scaled by 2^n in two
+ * factors (so the result underflows to subnormals and overflows to inf correctly).
+ * Max error about 1 ulp against the true value; NaN in, NaN out. */
+static inline vnum vexp(vnum x) {
+  const float log2e = 1.44269504088896341f, c1 = 0.693359375f, c2 = -2.12194440e-4f;
+  vnum xc = vclamp(x, -104.0f, 89.0f);
+  vnum n = vround(xc * log2e);
+  vnum r = (xc - n * c1) - n * c2;
+  vnum p = (((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r +
+              4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r +
+           1.0f;
+  vnum n1 = vround(n * 0.5f - 0.25f); /* floor(n / 2) */
+  vnum y = (p * vexp2i(n1)) * vexp2i(n - n1);
+  y = vsel(x > 89.0f, vset1(INFINITY), vsel(x < -104.0f, vset1(0), y));
+  return vsel(x != x, x, y);
+}
+
+/* sin and cos, Cephes sinf/cosf: reduction by multiples of pi/4 in three parts (good for
+ * |x| <= 8192), minimax polynomials on [-pi/4, pi/4]; other lanes (huge, inf, NaN) take
+ * libm, which depends only on the value, never on the lane. */
+static inline void vsincos(vnum x, vnum *s, vnum *c) {
+  const float fopi = 1.27323954473516f, dp1 = 0.78515625f, dp2 = 2.4187564849853515625e-4f,
+              dp3 = 3.77489497744594108e-8f;
+  vmask neg = x < 0;
+  vnum ax = vsel(neg, -x, x);
+  vmask ok = ax <= 8192.0f;
+  ax = vsel(ok, ax, vset1(0));
+  vmask j = __builtin_convertvector(ax * fopi, vmask);
+  j = (j + 1) & ~1;
+  vnum y = __builtin_convertvector(j, vnum);
+  vnum r = ((ax - y * dp1) - y * dp2) - y * dp3;
+  vnum z = r * r;
+  vnum ps = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f) * z * r + r;
+  vnum pc = ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f) *
+                z * z -
+            0.5f * z + 1.0f;
+  vmask swap = (j & 2) != 0;
+  vnum sm = vsel(swap, pc, ps), cm = vsel(swap, ps, pc);
+  vmask sneg = ((j & 4) != 0) ^ neg, cneg = ((j + 2) & 4) != 0;
+  const vmask sign = (vmask){0} + INT32_MIN;
+  *s = (vnum)((vmask)sm ^ (sneg & sign));
+  *c = (vnum)((vmask)cm ^ (cneg & sign));
+  if (vany(~ok))
+    for (int l = 0; l < EMB_LANES; l++)
+      if (!ok[l]) {
+        (*s)[l] = sinf(x[l]);
+        (*c)[l] = cosf(x[l]);
+      }
+}
+
+#endif
+
+/* rows <-> lanes: lane l of dst[k] = src[row(l) * stride + k0 + k], k < count, where
+ * row(l) = l for l < n and n - 1 for the padding lanes of a partial block */
+static inline void lanes_load(vnum *dst, const embNum *src, int stride, int n, int k0,
+                              int count) {
+  for (int l = 0; l < EMB_LANES; l++) {
+    const embNum *row = src + (size_t)(l < n ? l : n - 1) * stride + k0;
+    for (int k = 0; k < count; k++) dst[k][l] = row[k];
+  }
+}
+/* dst[row l][k0 + k] = lane l of v[k] for the n real rows */
+static inline void lanes_store(embNum *dst, const vnum *v, int stride, int n, int k0, int count) {
+  for (int l = 0; l < n; l++) {
+    embNum *row = dst + (size_t)l * stride + k0;
+    for (int k = 0; k < count; k++) row[k] = v[k][l];
+  }
+}
+/* dst[row l][k0 + k] += lane l of v[k] */
+static inline void lanes_add(embNum *dst, const vnum *v, int stride, int n, int k0, int count) {
+  for (int l = 0; l < n; l++) {
+    embNum *row = dst + (size_t)l * stride + k0;
+    for (int k = 0; k < count; k++) row[k] += v[k][l];
+  }
+}
+
+#endif
