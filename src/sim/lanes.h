@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "embody/emb_types.h"
 
@@ -153,28 +154,102 @@ static inline void vsincos(vnum x, vnum *s, vnum *c) {
 
 #endif
 
-/* rows <-> lanes: lane l of dst[k] = src[row(l) * stride + k0 + k], k < count, where
- * row(l) = l for l < n and n - 1 for the padding lanes of a partial block */
+/* --- rows <-> lanes ---------------------------------------------------------------- */
+
+/* shuffle indices of the transpose stages (sim_transpose): stage b = 1, 2, 4, 8 swaps bit b
+ * of the row index with bit b of the column index */
+#define EMB_T_LO(e, b) (((e) & (b)) ? EMB_LANES + (e) - (b) : (e))
+#define EMB_T_HI(e, b) (((e) & (b)) ? EMB_LANES + (e) : (e) + (b))
+#define EMB_T_16(F, b)                                                                       \
+  F(0, b), F(1, b), F(2, b), F(3, b), F(4, b), F(5, b), F(6, b), F(7, b), F(8, b), F(9, b),  \
+      F(10, b), F(11, b), F(12, b), F(13, b), F(14, b), F(15, b)
+static const embLaneInt emb_t_idx[2][4][16] = {
+    {{EMB_T_16(EMB_T_LO, 1)}, {EMB_T_16(EMB_T_LO, 2)}, {EMB_T_16(EMB_T_LO, 4)}, {EMB_T_16(EMB_T_LO, 8)}},
+    {{EMB_T_16(EMB_T_HI, 1)}, {EMB_T_16(EMB_T_HI, 2)}, {EMB_T_16(EMB_T_HI, 4)}, {EMB_T_16(EMB_T_HI, 8)}}};
+
+static const embLaneInt emb_iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+/* in-register transpose of an EMB_LANES x EMB_LANES block: r[i][e] -> r[e][i] */
+static inline void lanes_transpose(vnum *r) {
+#pragma GCC unroll 4
+  for (int st = 0, b = 1; b < EMB_LANES; st++, b <<= 1) {
+    vmask lo, hi;
+    memcpy(&lo, emb_t_idx[0][st], sizeof lo);
+    memcpy(&hi, emb_t_idx[1][st], sizeof hi);
+#pragma GCC unroll 16
+    for (int i = 0; i < EMB_LANES; i++)
+      if (!(i & b)) {
+        vnum a = __builtin_shuffle(r[i], r[i + b], lo), c = __builtin_shuffle(r[i], r[i + b], hi);
+        r[i] = a;
+        r[i + b] = c;
+      }
+  }
+}
+
+/* Rows to lanes: lane l of dst[k] = src[row(l) * stride + k0 + k] for k < count, with
+ * row(l) = l for the n real rows and n - 1 for the padding lanes of a partial block.
+ * Wide ranges go EMB_LANES columns at a time through the register transpose (the last
+ * group overlaps the previous one instead of reading past the row). */
 static inline void lanes_load(vnum *dst, const embNum *src, int stride, int n, int k0,
                               int count) {
-  for (int l = 0; l < EMB_LANES; l++) {
-    const embNum *row = src + (size_t)(l < n ? l : n - 1) * stride + k0;
-    for (int k = 0; k < count; k++) dst[k][l] = row[k];
+  const int W = EMB_LANES;
+  if (count < W) {
+    for (int l = 0; l < W; l++) {
+      const embNum *row = src + (size_t)(l < n ? l : n - 1) * stride + k0;
+      for (int k = 0; k < count; k++) dst[k][l] = row[k];
+    }
+    return;
+  }
+  for (int c0 = 0; c0 < count; c0 += W) {
+    const int c = c0 + W <= count ? c0 : count - W;
+    vnum r[EMB_LANES];
+#pragma GCC unroll 16
+    for (int l = 0; l < W; l++)
+      memcpy(&r[l], src + (size_t)(l < n ? l : n - 1) * stride + k0 + c, sizeof(vnum));
+    lanes_transpose(r);
+#pragma GCC unroll 16
+    for (int k = 0; k < W; k++) dst[c + k] = r[k];
   }
 }
-/* dst[row l][k0 + k] = lane l of v[k] for the n real rows */
+
+/* Lanes to rows: dst[row l][k0 + k] = lane l of v[k] (add: +=) for the n real rows. */
+static inline void lanes_put(embNum *dst, const vnum *v, int stride, int n, int k0, int count,
+                             int add) {
+  const int W = EMB_LANES;
+  if (count < W) {
+    for (int l = 0; l < n; l++) {
+      embNum *row = dst + (size_t)l * stride + k0;
+      for (int k = 0; k < count; k++) row[k] = add ? row[k] + v[k][l] : v[k][l];
+    }
+    return;
+  }
+  for (int c0 = 0; c0 < count; c0 += W) {
+    const int c = c0 + W <= count ? c0 : count - W;
+    vnum r[EMB_LANES];
+#pragma GCC unroll 16
+    for (int k = 0; k < W; k++) r[k] = v[c + k];
+    lanes_transpose(r);
+    /* columns of an overlapping last group that the previous group already added */
+    vmask iota, fresh;
+    memcpy(&iota, emb_iota, sizeof iota);
+    fresh = iota >= (embLaneInt)(c0 - c);
+    for (int l = 0; l < n; l++) {
+      embNum *row = dst + (size_t)l * stride + k0 + c;
+      vnum x = r[l];
+      if (add) {
+        vnum y;
+        memcpy(&y, row, sizeof y);
+        x = vsel(fresh, y + x, y);
+      }
+      memcpy(row, &x, sizeof x);
+    }
+  }
+}
 static inline void lanes_store(embNum *dst, const vnum *v, int stride, int n, int k0, int count) {
-  for (int l = 0; l < n; l++) {
-    embNum *row = dst + (size_t)l * stride + k0;
-    for (int k = 0; k < count; k++) row[k] = v[k][l];
-  }
+  lanes_put(dst, v, stride, n, k0, count, 0);
 }
-/* dst[row l][k0 + k] += lane l of v[k] */
 static inline void lanes_add(embNum *dst, const vnum *v, int stride, int n, int k0, int count) {
-  for (int l = 0; l < n; l++) {
-    embNum *row = dst + (size_t)l * stride + k0;
-    for (int k = 0; k < count; k++) row[k] += v[k][l];
-  }
+  lanes_put(dst, v, stride, n, k0, count, 1);
 }
 
 #endif

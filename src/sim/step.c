@@ -52,17 +52,12 @@ int emb_reset(const embModel *m, embNum *state, const embNum *joint, int B) {
   return EMB_OK;
 }
 
-/* load what a step reads of a block's state rows: joint state, activations, stored
- * forces, geometry (the other muscle channels do not influence a step) */
+/* load a block's state rows (whole rows: one wide transfer is cheaper than picking the
+ * joint state, activations, stored forces and geometry that a step reads) and actions */
 static void load_inputs(const embModel *m, vnum *s, vnum *u, const embNum *state,
                         const embNum *action, int n) {
-  const int M = m->M, NS = emb_state_size(m), og = emb_geom_offset(m);
-  const int act = EMB_OFF_MUSCLE + EMB_CH_ACT * M, frc = EMB_OFF_MUSCLE + force_channel(m) * M;
-  lanes_load(s, state, NS, n, EMB_OFF_JOINT, 4);
-  lanes_load(s + act, state, NS, n, act, M);
-  lanes_load(s + frc, state, NS, n, frc, M);
-  lanes_load(s + og, state, NS, n, og, 4 * M);
-  lanes_load(u, action, M, n, 0, M);
+  lanes_load(s, state, emb_state_size(m), n, 0, emb_state_size(m));
+  lanes_load(u, action, m->M, n, 0, m->M);
 }
 
 /* one block forward */
