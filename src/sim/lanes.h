@@ -188,58 +188,62 @@ static inline void lanes_transpose(vnum *r) {
 
 /* Rows to lanes: lane l of dst[k] = src[row(l) * stride + k0 + k] for k < count, with
  * row(l) = l for the n real rows and n - 1 for the padding lanes of a partial block.
- * Wide ranges go EMB_LANES columns at a time through the register transpose (the last
- * group overlaps the previous one instead of reading past the row). */
+ * Rows at least EMB_LANES long go through the register transpose in windows of
+ * EMB_LANES columns, shifted back at the row's end instead of reading past it. */
 static inline void lanes_load(vnum *dst, const embNum *src, int stride, int n, int k0,
                               int count) {
-  const int W = EMB_LANES;
-  if (count < W) {
+  const int W = EMB_LANES, k1 = k0 + count;
+  if (stride < W) {
     for (int l = 0; l < W; l++) {
       const embNum *row = src + (size_t)(l < n ? l : n - 1) * stride + k0;
       for (int k = 0; k < count; k++) dst[k][l] = row[k];
     }
     return;
   }
-  for (int c0 = 0; c0 < count; c0 += W) {
-    const int c = c0 + W <= count ? c0 : count - W;
+  for (int c = k0; c < k1; c += W) {
+    const int w = c + W <= stride ? c : stride - W; /* window [w, w + W) */
     vnum r[EMB_LANES];
 #pragma GCC unroll 16
     for (int l = 0; l < W; l++)
-      memcpy(&r[l], src + (size_t)(l < n ? l : n - 1) * stride + k0 + c, sizeof(vnum));
+      memcpy(&r[l], src + (size_t)(l < n ? l : n - 1) * stride + w, sizeof(vnum));
     lanes_transpose(r);
 #pragma GCC unroll 16
-    for (int k = 0; k < W; k++) dst[c + k] = r[k];
+    for (int k = 0; k < W; k++)
+      if (w + k >= c && w + k < k1) dst[w + k - k0] = r[k];
   }
 }
 
-/* Lanes to rows: dst[row l][k0 + k] = lane l of v[k] (add: +=) for the n real rows. */
+/* Lanes to rows: dst[row l][k0 + k] = lane l of v[k] (add: +=) for the n real rows, other
+ * columns untouched. */
 static inline void lanes_put(embNum *dst, const vnum *v, int stride, int n, int k0, int count,
                              int add) {
-  const int W = EMB_LANES;
-  if (count < W) {
+  const int W = EMB_LANES, k1 = k0 + count;
+  if (stride < W) {
     for (int l = 0; l < n; l++) {
       embNum *row = dst + (size_t)l * stride + k0;
       for (int k = 0; k < count; k++) row[k] = add ? row[k] + v[k][l] : v[k][l];
     }
     return;
   }
-  for (int c0 = 0; c0 < count; c0 += W) {
-    const int c = c0 + W <= count ? c0 : count - W;
+  for (int c = k0; c < k1; c += W) {
+    const int w = c + W <= stride ? c : stride - W;
     vnum r[EMB_LANES];
 #pragma GCC unroll 16
-    for (int k = 0; k < W; k++) r[k] = v[c + k];
+    for (int k = 0; k < W; k++) r[k] = w + k >= k0 && w + k < k1 ? v[w + k - k0] : vset1(0);
     lanes_transpose(r);
-    /* columns of an overlapping last group that the previous group already added */
-    vmask iota, fresh;
-    memcpy(&iota, emb_iota, sizeof iota);
-    fresh = iota >= (embLaneInt)(c0 - c);
+    /* the window's columns that belong to this transfer and were not done before */
+    vmask col;
+    memcpy(&col, emb_iota, sizeof col);
+    col += w;
+    const vmask mine = (col >= c) & (col < k1);
+    const int whole = w == c && c + W <= k1; /* all columns are this transfer's */
     for (int l = 0; l < n; l++) {
-      embNum *row = dst + (size_t)l * stride + k0 + c;
+      embNum *row = dst + (size_t)l * stride + w;
       vnum x = r[l];
-      if (add) {
+      if (add || !whole) {
         vnum y;
         memcpy(&y, row, sizeof y);
-        x = vsel(fresh, y + x, y);
+        x = vsel(mine, add ? y + x : x, y);
       }
       memcpy(row, &x, sizeof x);
     }

@@ -52,11 +52,22 @@ int emb_reset(const embModel *m, embNum *state, const embNum *joint, int B) {
   return EMB_OK;
 }
 
-/* load a block's state rows (whole rows: one wide transfer is cheaper than picking the
- * joint state, activations, stored forces and geometry that a step reads) and actions */
+/* The columns of a state row that influence a step (and so get a gradient): joint and
+ * cartesian state up to the activations [0, act_end), and from the stored forces to the
+ * end (forces, geometry) [frc, NS). The muscle channels in between are outputs only. */
+static void read_columns(const embModel *m, int *act_end, int *frc) {
+  *act_end = EMB_OFF_MUSCLE + (EMB_CH_ACT + 1) * m->M;
+  *frc = EMB_OFF_MUSCLE + force_channel(m) * m->M;
+}
+
+/* load what a step reads of a block's state rows, and its actions */
 static void load_inputs(const embModel *m, vnum *s, vnum *u, const embNum *state,
                         const embNum *action, int n) {
-  lanes_load(s, state, emb_state_size(m), n, 0, emb_state_size(m));
+  const int NS = emb_state_size(m);
+  int a1, f0;
+  read_columns(m, &a1, &f0);
+  lanes_load(s, state, NS, n, 0, a1);
+  lanes_load(s + f0, state, NS, n, f0, NS - f0);
   lanes_load(u, action, m->M, n, 0, m->M);
 }
 
@@ -103,6 +114,8 @@ static void step_block_backward(const embModel *m, embNum *ds, embNum *du, const
   vnum g[EMB_MAX_STATE]; /* d loss / d state */
   load_inputs(m, s, u, state, action, nrows);
   lanes_load(dn, dnext, NS, nrows, 0, NS);
+  int a1, f0;
+  read_columns(m, &a1, &f0);
   for (int k = 0; k < NS; k++) g[k] = vset1(0);
   const vnum *joint0 = s, *mus0 = s + EMB_OFF_MUSCLE, *geo0 = s + og;
   const embNum h = m->dt;
@@ -137,7 +150,10 @@ static void step_block_backward(const embModel *m, embNum *ds, embNum *du, const
     act_deriv_backward(m, u[j], act0, gpre * h, &gu[j], &g[EMB_OFF_MUSCLE + EMB_CH_ACT * M + j]);
   }
   if (du) lanes_add(du, gu, M, nrows, 0, M);
-  if (ds) lanes_add(ds, g, NS, nrows, 0, NS);
+  if (ds) { /* the other columns' gradient is 0 */
+    lanes_add(ds, g, NS, nrows, 0, a1);
+    lanes_add(ds, g + f0, NS, nrows, f0, NS - f0);
+  }
 }
 
 void emb_step_backward(const embModel *m, embNum *dstate, embNum *daction, const embNum *dnext,
