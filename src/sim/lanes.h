@@ -125,8 +125,9 @@ static inline vnum vexp(vnum x) {
 static inline void vsincos(vnum x, vnum *s, vnum *c) {
   const float fopi = 1.27323954473516f, dp1 = 0.78515625f, dp2 = 2.4187564849853515625e-4f,
               dp3 = 3.77489497744594108e-8f;
-  vmask neg = x < 0;
-  vnum ax = vsel(neg, -x, x);
+  const vmask sign = (vmask){0} + INT32_MIN;
+  vmask neg = ((vmask)x & sign) != 0; /* sign bit: sin(-0) = -0 */
+  vnum ax = (vnum)((vmask)x & ~sign);
   vmask ok = ax <= 8192.0f;
   ax = vsel(ok, ax, vset1(0));
   vmask j = __builtin_convertvector(ax * fopi, vmask);
@@ -141,7 +142,6 @@ static inline void vsincos(vnum x, vnum *s, vnum *c) {
   vmask swap = (j & 2) != 0;
   vnum sm = vsel(swap, pc, ps), cm = vsel(swap, ps, pc);
   vmask sneg = ((j & 4) != 0) ^ neg, cneg = ((j + 2) & 4) != 0;
-  const vmask sign = (vmask){0} + INT32_MIN;
   *s = (vnum)((vmask)sm ^ (sneg & sign));
   *c = (vnum)((vmask)cm ^ (cneg & sign));
   if (vany(~ok))
