@@ -16,6 +16,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "embody/emb_types.h"
 
@@ -167,8 +170,6 @@ static const embLaneInt emb_t_idx[2][4][16] = {
     {{EMB_T_16(EMB_T_LO, 1)}, {EMB_T_16(EMB_T_LO, 2)}, {EMB_T_16(EMB_T_LO, 4)}, {EMB_T_16(EMB_T_LO, 8)}},
     {{EMB_T_16(EMB_T_HI, 1)}, {EMB_T_16(EMB_T_HI, 2)}, {EMB_T_16(EMB_T_HI, 4)}, {EMB_T_16(EMB_T_HI, 8)}}};
 
-static const embLaneInt emb_iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
 /* in-register transpose of an EMB_LANES x EMB_LANES block: r[i][e] -> r[e][i] */
 static inline void lanes_transpose(vnum *r) {
 #pragma GCC unroll 4
@@ -186,30 +187,52 @@ static inline void lanes_transpose(vnum *r) {
   }
 }
 
+/* the first cnt (< EMB_LANES) entries of p into a vector (others 0), and back: masked
+ * moves where AVX-512 has them (no access beyond p[cnt - 1]), else lane by lane */
+static inline vnum vload_part(const embNum *p, int cnt) {
+#if defined(__AVX512F__) && !defined(EMB_USE_DOUBLE)
+  return (vnum)_mm512_maskz_loadu_ps((__mmask16)((1u << cnt) - 1), p);
+#elif defined(__AVX512F__)
+  return (vnum)_mm512_maskz_loadu_pd((__mmask8)((1u << cnt) - 1), p);
+#else
+  vnum x = vset1(0);
+  for (int k = 0; k < cnt; k++) x[k] = p[k];
+  return x;
+#endif
+}
+static inline void vstore_part(embNum *p, vnum x, int cnt) {
+#if defined(__AVX512F__) && !defined(EMB_USE_DOUBLE)
+  _mm512_mask_storeu_ps(p, (__mmask16)((1u << cnt) - 1), (__m512)x);
+#elif defined(__AVX512F__)
+  _mm512_mask_storeu_pd(p, (__mmask8)((1u << cnt) - 1), (__m512d)x);
+#else
+  for (int k = 0; k < cnt; k++) p[k] = x[k];
+#endif
+}
+
 /* Rows to lanes: lane l of dst[k] = src[row(l) * stride + k0 + k] for k < count, with
  * row(l) = l for the n real rows and n - 1 for the padding lanes of a partial block.
- * Rows at least EMB_LANES long go through the register transpose in windows of
- * EMB_LANES columns, shifted back at the row's end instead of reading past it. */
+ * EMB_LANES columns at a time through the register transpose; a last, narrower window
+ * moves only its own columns (never touching memory beyond them, and never overlapping
+ * the previous window: overlapping moves would stall store-to-load forwarding). */
 static inline void lanes_load(vnum *dst, const embNum *src, int stride, int n, int k0,
                               int count) {
   const int W = EMB_LANES, k1 = k0 + count;
-  if (stride < W) {
-    for (int l = 0; l < W; l++) {
-      const embNum *row = src + (size_t)(l < n ? l : n - 1) * stride + k0;
-      for (int k = 0; k < count; k++) dst[k][l] = row[k];
-    }
-    return;
-  }
   for (int c = k0; c < k1; c += W) {
-    const int w = c + W <= stride ? c : stride - W; /* window [w, w + W) */
+    const int cnt = k1 - c < W ? k1 - c : W;
     vnum r[EMB_LANES];
+    if (cnt == W) {
 #pragma GCC unroll 16
-    for (int l = 0; l < W; l++)
-      memcpy(&r[l], src + (size_t)(l < n ? l : n - 1) * stride + w, sizeof(vnum));
+      for (int l = 0; l < W; l++)
+        memcpy(&r[l], src + (size_t)(l < n ? l : n - 1) * stride + c, sizeof(vnum));
+    } else {
+#pragma GCC unroll 16
+      for (int l = 0; l < W; l++) r[l] = vload_part(src + (size_t)(l < n ? l : n - 1) * stride + c, cnt);
+    }
     lanes_transpose(r);
 #pragma GCC unroll 16
     for (int k = 0; k < W; k++)
-      if (w + k >= c && w + k < k1) dst[w + k - k0] = r[k];
+      if (k < cnt) dst[c - k0 + k] = r[k];
   }
 }
 
@@ -218,34 +241,26 @@ static inline void lanes_load(vnum *dst, const embNum *src, int stride, int n, i
 static inline void lanes_put(embNum *dst, const vnum *v, int stride, int n, int k0, int count,
                              int add) {
   const int W = EMB_LANES, k1 = k0 + count;
-  if (stride < W) {
-    for (int l = 0; l < n; l++) {
-      embNum *row = dst + (size_t)l * stride + k0;
-      for (int k = 0; k < count; k++) row[k] = add ? row[k] + v[k][l] : v[k][l];
-    }
-    return;
-  }
   for (int c = k0; c < k1; c += W) {
-    const int w = c + W <= stride ? c : stride - W;
+    const int cnt = k1 - c < W ? k1 - c : W;
     vnum r[EMB_LANES];
 #pragma GCC unroll 16
-    for (int k = 0; k < W; k++) r[k] = w + k >= k0 && w + k < k1 ? v[w + k - k0] : vset1(0);
+    for (int k = 0; k < W; k++) r[k] = k < cnt ? v[c - k0 + k] : vset1(0);
     lanes_transpose(r);
-    /* the window's columns that belong to this transfer and were not done before */
-    vmask col;
-    memcpy(&col, emb_iota, sizeof col);
-    col += w;
-    const vmask mine = (col >= c) & (col < k1);
-    const int whole = w == c && c + W <= k1; /* all columns are this transfer's */
     for (int l = 0; l < n; l++) {
-      embNum *row = dst + (size_t)l * stride + w;
+      embNum *row = dst + (size_t)l * stride + c;
       vnum x = r[l];
-      if (add || !whole) {
-        vnum y;
-        memcpy(&y, row, sizeof y);
-        x = vsel(mine, add ? y + x : x, y);
+      if (cnt == W) {
+        if (add) {
+          vnum y;
+          memcpy(&y, row, sizeof y);
+          x = y + x;
+        }
+        memcpy(row, &x, sizeof x);
+      } else {
+        if (add) x = vload_part(row, cnt) + x;
+        vstore_part(row, x, cnt);
       }
-      memcpy(row, &x, sizeof x);
     }
   }
 }
