@@ -41,7 +41,7 @@ typedef int32_t embLaneInt;
 typedef embNum vnum __attribute__((vector_size(EMB_VEC_BYTES)));
 typedef embLaneInt vmask __attribute__((vector_size(EMB_VEC_BYTES))); /* -1 true, 0 false */
 
-static inline vnum vset1(embNum x) { return (vnum){0} + x; }
+static inline vnum vset1(embNum x) { return x - (vnum){0}; } /* x - (+0) == x, even -0 */
 static inline vnum vsel(vmask c, vnum a, vnum b) { /* c ? a : b, lane by lane */
   return (vnum)((c & (vmask)a) | (~c & (vmask)b));
 }
