@@ -44,7 +44,6 @@ typedef struct {
 
 static inline void kist_eval(const embModel *m, int j, vnum act, vnum lmt, vnum vmt, Kist *k) {
   KIST_CONSTANTS;
-  (void)min_flce;
   k->lm_raw = lmt - m->l0_se[j];
   k->lm = vmax(k->lm_raw, vset1(0));
   k->v = vmt;
