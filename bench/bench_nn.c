@@ -8,20 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "embody/emb_nn.h"
 #include "embody/emb_rng.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
-  return h;
-}
 
 static int cmp(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -76,7 +65,7 @@ static void bench(int B, embNetSizes sz, int T, int reps) {
   /* matrix-product FLOPs: forward 2*B*(3H(I+H) + H2 H + 2 M H2) per step, backward 2x */
   double fwd = 2.0 * B * (3.0 * H * (NI + H) + (double)H2 * H + 2.0 * M * H2);
   double flops = 3.0 * fwd * T;
-  uint64_t hash = fnv1a(dp.data, dp.n * sizeof(embNum), 1469598103934665603ull);
+  uint64_t hash = fnv1a(dp.data, dp.n * sizeof(embNum), BENCH_FNV_OFFSET);
   printf("nn fwd+bwd T=%d B=%d I=%d H1=%d H2=%d M=%d: median %.3f ms (min %.3f), %.1f MFLOP, "
          "%.2f GFLOP/s, grad hash %016llx\n",
          T, B, NI, H, H2, M, 1e3 * times[reps / 2], 1e3 * times[0], flops * 1e-6,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "embody/emb_effector.h"
 
 #define B 128
@@ -21,18 +22,6 @@
 #define MIN_SECONDS 0.1
 
 static int chunk = B; /* rows per effector call */
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
-  const unsigned char *c = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * 0x100000001b3ull;
-  return h;
-}
 
 static void bench(const char *label, embEffectorKind kind, embMuscleKind mk) {
   embModel m;
@@ -96,7 +85,7 @@ static void bench(const char *label, embEffectorKind kind, embMuscleKind mk) {
     } while ((el = now() - t0) < MIN_SECONDS);
     if ((double)reps * T * B / el > fb) fb = (double)reps * T * B / el;
   }
-  uint64_t h = fnv1a(S + (size_t)T * B * NS, sizeof(embNum) * B * NS, 0xcbf29ce484222325ull);
+  uint64_t h = fnv1a(S + (size_t)T * B * NS, sizeof(embNum) * B * NS, BENCH_FNV_OFFSET);
   h = fnv1a(dn, sizeof(embNum) * B * NS, h);
   printf("%-14s B=%d  forward %8.3g row-steps/s   forward+backward %8.3g row-steps/s   "
          "hash %016llx\n", label, B, fwd, fb, (unsigned long long)h);

@@ -12,19 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "embody/emb_train.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
-  return h;
-}
 
 /* single-core sgemm rate at a GRU-like shape (B x K times K x 3H) */
 static double sgemm_gflops(int m, int k, int n) {
@@ -78,7 +67,7 @@ static double bench_case(const char *name, const char *eff, const char *task, in
          "%.3g GFLOP/epoch  %6.2f GFLOP/s (%.0f%% of sgemm)  paper run (%ld epochs) %.1f min  hash %016llx\n",
          name, c.batch_size, c.hidden_sizes[0], c.hidden_sizes[1], ms_rb, ms_ep, 1e3 / ms_ep, fl * 1e-9, gf,
          100 * gf / sgemm_rate, c.epochs, c.epochs * ms_ep / 6e4,
-         (unsigned long long)fnv1a(t.params.data, t.params.n * sizeof(embNum), 1469598103934665603ull));
+         (unsigned long long)fnv1a(t.params.data, t.params.n * sizeof(embNum), BENCH_FNV_OFFSET));
   *ms_epoch_out = ms_ep;
   emb_trainer_free(&t);
   return ms_ep;
