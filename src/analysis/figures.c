@@ -563,7 +563,7 @@ static void fig_gain_comparison(Ctx *c) {
     c->failed = EMB_EIO;
     return;
   }
-  fprintf(f, "set title \"%s (mean +- sd over bases and seeds; stars: Welch t-test)\"\n"
+  fprintf(f, "set title \"%s\\n(mean +- sd over bases and seeds; stars: Welch t-test)\"\n"
              "set xlabel \"target (transfer) task\"\nset ylabel \"gain in AUC over no "
              "transfer (%%)\"\nset yrange [%g:%g]\nset xrange [-0.6:5.6]\nset xzeroaxis lt -1\n"
              "set xtics (", title, fmin(lo, 0) - pad, hi + 3 * pad);
