@@ -14,6 +14,8 @@
                         * memory, and that costs more than the calls saved */
 #endif
 #define OBS_NOISE(M) (4 + 3 * (M)) /* observation noise numbers per row */
+#define OBS_ALIGN 8 /* the network sees the observation padded with zeros to a multiple of this
+                     * (docs/nn.md): products with k or n = 22 or 23 run slower than with 24 */
 
 struct embRollout {
   embRolloutConfig cfg;
@@ -21,10 +23,13 @@ struct embRollout {
   embTask task;
   embNetSizes sz;
   int NS, I, M, B, T;
+  int Ip;           /* I rounded up to OBS_ALIGN: the row stride of obs and dobs */
+  embParams pp, gp; /* when Ip > I: the parameters with gru.weight_ih padded by zero columns
+                     * (filled by each forward) and the gradient block they accumulate into */
   embNum load[2];
   const embNum *load_ptr;
   /* forward storage, leading time axis */
-  embNum *obs;      /* (T+1,B,I) */
+  embNum *obs;      /* (T+1,B,Ip), columns I..Ip-1 zero */
   embNum *h;        /* (T+1,B,H1), h[0] = tanh(theta0) */
   embNum *gcache;   /* (T,B,4H1); the backward overwrites it with the gate gradients */
   embNum *hcache;   /* (T,B,H2+3M) */
@@ -48,7 +53,7 @@ struct embRollout {
   embNum *dpre;     /* (T,B,M) gradient of the head's scale pre-activation */
   embNum *ds;       /* (T,B,H2) gradient of the striatum pre-activation */
   embNum *dnoisy;   /* (T,B,M) */
-  embNum *dobs;     /* (B,I) */
+  embNum *dobs;     /* (B,Ip) */
   embNum *dr;       /* (T,B) */
   embNum *doff;     /* (B) gradient of the reward offset added after the current step */
   embNum *ddiscard; /* (B,M) gradient of the reset efference copy (a constant) */
@@ -105,11 +110,17 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
   r->B = cfg->B;
   r->T = cfg->T;
   r->sz = (embNetSizes){r->I, cfg->H1, cfg->H2, r->M};
+  r->Ip = (r->I + OBS_ALIGN - 1) / OBS_ALIGN * OBS_ALIGN;
+  if (r->Ip > r->I) {
+    embNetSizes szp = r->sz;
+    szp.n_in = r->Ip;
+    if (emb_params_alloc(&r->pp, szp) || emb_params_alloc(&r->gp, szp)) { emb_rollout_free(r); return EMB_ENOMEM; }
+  }
   r->load[0] = (embNum)cfg->force[0];
   r->load[1] = (embNum)cfg->force[1];
   r->load_ptr = (cfg->force[0] != 0 || cfg->force[1] != 0) ? r->load : NULL;
   const size_t B = r->B, T = r->T, H1 = cfg->H1, M = r->M;
-  ALLOC(obs, (T + 1) * B * r->I);
+  ALLOC(obs, (T + 1) * B * r->Ip);
   ALLOC(h, (T + 1) * B * H1);
   ALLOC(gcache, T * B * EMB_GRU_CACHE(H1));
   ALLOC(hcache, T * B * EMB_HEAD_CACHE(cfg->H2, M));
@@ -132,7 +143,7 @@ int emb_rollout_create(embRollout **out, const embRolloutConfig *cfg) {
   ALLOC(dpre, T * B * M);
   ALLOC(ds, T * B * cfg->H2);
   ALLOC(dnoisy, T * B * M);
-  ALLOC(dobs, B * r->I);
+  ALLOC(dobs, B * r->Ip);
   ALLOC(dr, T * B);
   ALLOC(doff, B);
   ALLOC(ddiscard, B * M);
@@ -151,6 +162,8 @@ void emb_rollout_free(embRollout *r) {
   free(r->ev);
   free(r->ujtr);
   free(r->gs);
+  emb_params_free(&r->pp);
+  emb_params_free(&r->gp);
   free(r);
 }
 
@@ -186,7 +199,7 @@ static void observe_row(const embRollout *r, int t, int b, const embNum *action,
   int tv = t - r->task.vision_delay, tp = t - r->task.proprio_delay;
   if (tv < 0) tv = 0;
   if (tp < 0) tp = 0;
-  emb_task_observe(&r->task, r->obs + ((size_t)t * B + b) * r->I, r->state + ((size_t)tv * B + b) * NS,
+  emb_task_observe(&r->task, r->obs + ((size_t)t * B + b) * r->Ip, r->state + ((size_t)tv * B + b) * NS,
                    r->vgoal + ((size_t)tv * B + b) * 2, r->state + ((size_t)tp * B + b) * NS, action,
                    noise, feedback);
 }
@@ -207,8 +220,42 @@ static void draw_rows(const embRollout *r, const embRngKey *k, uint32_t t, doubl
   emb_rng_normal_block(k, t, r->cfg.row_ids, r->cfg.row0, r->B, r->M, scale, out, r->M);
 }
 
-int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRolloutStats *st) {
-  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, I = r->I;
+/* the network's parameters as the rollout uses them: p itself, or (Ip > I) a copy with
+ * gru.weight_ih padded by zero columns, so that x W_ih^T over the padded observation is
+ * the same product */
+static const embParams *padded_params(embRollout *r, const embParams *p) {
+  if (r->Ip == r->I) return p;
+  for (int k = 0; k < EMB_NET_NTENSORS; k++) {
+    embTensorInfo a = emb_params_info(p->sz, k);
+    const embNum *src = emb_params_tensor(p, k);
+    embNum *dst = emb_params_tensor(&r->pp, k);
+    if (src == p->gru_weight_ih) {
+      for (int i = 0; i < a.shape[0]; i++) {
+        memcpy(dst + (size_t)i * r->Ip, src + (size_t)i * r->I, sizeof(embNum) * r->I);
+        memset(dst + (size_t)i * r->Ip + r->I, 0, sizeof(embNum) * (r->Ip - r->I));
+      }
+    } else {
+      memcpy(dst, src, sizeof(embNum) * a.size);
+    }
+  }
+  return &r->pp;
+}
+
+/* g += the padded gradient block gp without its padding columns */
+static void add_unpadded(embParams *g, const embRollout *r) {
+  for (int k = 0; k < EMB_NET_NTENSORS; k++) {
+    embTensorInfo a = emb_params_info(g->sz, k);
+    embNum *dst = emb_params_tensor(g, k);
+    const embNum *src = emb_params_tensor(&r->gp, k);
+    const int cols = dst == g->gru_weight_ih ? r->Ip : a.shape[1];
+    for (int i = 0; i < a.shape[0]; i++)
+      for (int j = 0; j < a.shape[1]; j++) dst[(size_t)i * a.shape[1] + j] += src[(size_t)i * cols + j];
+  }
+}
+
+int emb_rollout_forward(embRollout *r, const embParams *p_in, uint32_t epoch, embRolloutStats *st) {
+  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, I = r->Ip;
+  const embParams *p = padded_params(r, p_in);
   const uint64_t seed = r->cfg.seed;
   const int noisy_env = !r->cfg.deterministic && r->cfg.noise_level > 0;
   embRngKey kstart = emb_rng_key(seed, EMB_RNG_START, epoch), kgoal = emb_rng_key(seed, EMB_RNG_GOAL, epoch);
@@ -323,14 +370,19 @@ int emb_rollout_forward(embRollout *r, const embParams *p, uint32_t epoch, embRo
   return EMB_OK;
 }
 
-void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
-  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, H2 = r->sz.H2, I = r->I;
+void emb_rollout_backward(embRollout *r, const embParams *p_in, embParams *g_out) {
+  const int B = r->B, T = r->T, NS = r->NS, M = r->M, H1 = r->sz.H1, H2 = r->sz.H2, I = r->Ip;
+  /* with a padded observation: the padded parameters the forward filled, and a zeroed
+   * padded gradient block, added to g_out at the end */
+  const embParams *p = r->Ip > r->I ? &r->pp : p_in;
+  embParams *g = r->Ip > r->I ? &r->gp : g_out;
   const double dt = r->model.dt;
   if (!r->have_forward) {
     emb_error(EMB_EINVAL, "emb_rollout_backward needs a new emb_rollout_forward first (one backward per forward)");
     return;
   }
   r->have_forward = 0; /* the GRU caches become gate gradients below */
+  if (g != g_out) emb_params_zero(g);
   memset(r->dstate, 0, sizeof(embNum) * (size_t)(T + 1) * B * NS);
 
   memset(r->dact, 0, sizeof(embNum) * (size_t)T * B * M);
@@ -400,4 +452,5 @@ void emb_rollout_backward(embRollout *r, const embParams *p, embParams *g) {
     }
   }
   emb_h0_backward(g, r->dh, p, B);
+  if (g != g_out) add_unpadded(g_out, r);
 }
