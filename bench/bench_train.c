@@ -87,6 +87,7 @@ int main(int argc, char **argv) {
   bench_case("arm COBFGR (preset)", "arm", "COBFGR", EMB_MAX(2, epochs / 8), rate_big, &cob);
   /* the whole paper grid per effector and seed: 6 NT runs + 30 transfers; every target
    * task is trained 6 times (1 NT + 5 transfers) */
+  if (only) return 0; /* the summary needs every case */
   double per_eff_arm = 6 * (4 * 5000 * arm + 35000 * arm + 35000 * cob) / 1e3;
   printf("summary: arm RTR %.1f epochs/s, arm COBFGR %.1f epochs/s; paper-preset arm grid (one seed, 36 runs) %.1f "
          "core-hours\n",
