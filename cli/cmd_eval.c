@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "embody/emb_fs.h"
 #include "embody/emb_json.h"
 #include "embody/emb_nn_io.h"
 #include "embody/emb_rollout.h"

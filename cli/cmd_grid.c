@@ -158,7 +158,7 @@ static int retire_changed_runs(const char *dir, const embGridPlan *old, const em
   for (int k = 0; k < old->n_runs && !rc; k++) {
     if (!stale[k]) continue;
     snprintf(src, sizeof src, "%s/runs/%s", dir, old->runs[k].id);
-    if (!dir_exists(src)) continue;
+    if (!emb_dir_exists(src)) continue;
     snprintf(lock, sizeof lock, "%s/locks/%s.lock", dir, old->runs[k].id);
     if (lock_is_held(lock)) {
       fprintf(stderr, "embody grid: %s is running; stop it before replanning\n", old->runs[k].id);
@@ -166,7 +166,7 @@ static int retire_changed_runs(const char *dir, const embGridPlan *old, const em
       break;
     }
     snprintf(dst, sizeof dst, "%s/replaced/%s", dir, stamp);
-    if (mkdir_p(dst)) { rc = 1; break; }
+    if (emb_mkdir_p(dst)) { rc = 1; break; }
     snprintf(dst, sizeof dst, "%s/replaced/%s/%s", dir, stamp, old->runs[k].id);
     if (rename(src, dst)) {
       fprintf(stderr, "embody grid: cannot move %s to %s\n", src, dst);
@@ -185,7 +185,7 @@ static int retire_changed_runs(const char *dir, const embGridPlan *old, const em
 static int establish_plan(const Opts *o, embGridPlan *plan) {
   char path[4200];
   snprintf(path, sizeof path, "%s/plan.json", o->dir);
-  if (file_exists(path)) {
+  if (emb_file_exists(path)) {
     embGridPlan old;
     if (emb_grid_plan_read(&old, o->dir)) return 2;
     if (!o->given) {
@@ -225,7 +225,7 @@ static int establish_plan(const Opts *o, embGridPlan *plan) {
 
 /* DIR as an absolute path (children and sbatch scripts may start elsewhere). */
 static int absolute_dir(Opts *o, char *buf, int create) {
-  if (create && mkdir_p(o->dir)) return 1;
+  if (create && emb_mkdir_p(o->dir)) return 1;
   if (!realpath(o->dir, buf)) {
     fprintf(stderr, "embody grid: %s: no such grid directory\n", o->dir);
     return 2;

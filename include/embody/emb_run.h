@@ -31,7 +31,4 @@ int emb_run_train(const embRunOptions *opt);
 /* Ask a running emb_run_train to stop after the current epoch (signal-safe). */
 void emb_run_request_stop(void);
 
-/* Write text to path atomically (temp file, fsync, rename). */
-int emb_write_file_atomic(const char *path, const char *text);
-
 #endif

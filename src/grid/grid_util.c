@@ -27,32 +27,6 @@ int gpath(char *out, size_t size, const char *fmt, ...) {
   return 0;
 }
 
-int file_exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-int dir_exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-int mkdir_p(const char *path) {
-  char buf[4096];
-  if (gpath(buf, sizeof buf, "%s", path)) return EMB_EINVAL;
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(buf, 0777) && errno != EEXIST)
-      return emb_error(EMB_EIO, "cannot create directory %s: %s", buf, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) && errno != EEXIST)
-    return emb_error(EMB_EIO, "cannot create directory %s: %s", buf, strerror(errno));
-  if (!dir_exists(buf)) return emb_error(EMB_EIO, "%s exists and is not a directory", buf);
-  return EMB_OK;
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f) {
   (void)st;
   (void)flag;
@@ -120,18 +94,3 @@ int run_dir(char *out, size_t size, const char *dir, const embGridRun *r) {
   return gpath(out, size, "%s/runs/%s", dir, r->id);
 }
 
-int write_text_atomic(const char *path, const char *text) {
-  char tmp[4200];
-  if (gpath(tmp, sizeof tmp, "%s.tmp", path)) return EMB_EINVAL;
-  FILE *f = fopen(tmp, "w");
-  if (!f) return emb_error(EMB_EIO, "cannot write %s: %s", tmp, strerror(errno));
-  int bad = fputs(text, f) < 0;
-  bad |= fflush(f) != 0;
-  bad |= fsync(fileno(f)) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path)) {
-    remove(tmp);
-    return emb_error(EMB_EIO, "cannot write %s: %s", path, strerror(errno));
-  }
-  return EMB_OK;
-}

@@ -4,14 +4,11 @@
 
 #include <stddef.h>
 
+#include "embody/emb_fs.h"
 #include "embody/emb_grid.h"
 
 /* snprintf into out; returns non-zero (and reports) if the path did not fit */
 int gpath(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int file_exists(const char *path);
-int dir_exists(const char *path);
-/* mkdir -p */
-int mkdir_p(const char *path);
 /* rm -rf path (a run directory); 0 if removed or absent */
 int remove_tree(const char *path);
 /* The last max_lines lines of a text file (at most ~4 KB) into out. */
@@ -24,7 +21,5 @@ double now_seconds(void);
 int lock_is_held(const char *path);
 /* Paths inside a grid directory. */
 int run_dir(char *out, size_t size, const char *dir, const embGridRun *r);
-/* Write text to path atomically (temp file + rename). */
-int write_text_atomic(const char *path, const char *text);
 
 #endif

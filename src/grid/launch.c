@@ -58,11 +58,11 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
   char rd[4096], path[4200], lockp[4200], logp[4200];
   if (run_dir(rd, sizeof rd, dir, r)) return GRID_LAUNCH_ERROR;
   snprintf(path, sizeof path, "%s/locks", dir);
-  if (mkdir_p(path)) return GRID_LAUNCH_ERROR;
+  if (emb_mkdir_p(path)) return GRID_LAUNCH_ERROR;
   snprintf(path, sizeof path, "%s/logs", dir);
-  if (mkdir_p(path)) return GRID_LAUNCH_ERROR;
+  if (emb_mkdir_p(path)) return GRID_LAUNCH_ERROR;
   snprintf(path, sizeof path, "%s/runs", dir);
-  if (mkdir_p(path)) return GRID_LAUNCH_ERROR;
+  if (emb_mkdir_p(path)) return GRID_LAUNCH_ERROR;
 
   snprintf(lockp, sizeof lockp, "%s/locks/%s.lock", dir, r->id);
   int lock = open(lockp, O_RDWR | O_CREAT, 0666); /* no CLOEXEC: train inherits it */
@@ -75,7 +75,7 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
     return GRID_LAUNCH_BUSY;
   }
   snprintf(path, sizeof path, "%s/final.ckpt", rd);
-  if (file_exists(path)) {
+  if (emb_file_exists(path)) {
     close(lock);
     return GRID_LAUNCH_DONE;
   }
@@ -83,7 +83,7 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
   if (r->depends_on >= 0) {
     if (run_dir(base_rd, sizeof base_rd, dir, &p->runs[r->depends_on])) goto fail;
     snprintf(path, sizeof path, "%s/final.ckpt", base_rd);
-    if (!file_exists(path)) {
+    if (!emb_file_exists(path)) {
       emb_error(EMB_EINVAL, "run %s: its base %s has not finished (no %s)", r->id,
                 p->runs[r->depends_on].id, path);
       goto fail;
@@ -99,7 +99,7 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
   int a = 0;
   argv[a++] = exe;
   argv[a++] = "train";
-  if (file_exists(path)) {
+  if (emb_file_exists(path)) {
     out->resumed = 1;
     argv[a++] = "--resume";
     argv[a++] = rd;
@@ -184,7 +184,7 @@ int grid_record_exit(const embGridPlan *p, const char *dir, int k, int wstatus, 
   char rd[4096], path[4200], logp[4200];
   if (run_dir(rd, sizeof rd, dir, r)) return EMB_RUN_FAILED;
   snprintf(path, sizeof path, "%s/final.ckpt", rd);
-  int done = file_exists(path);
+  int done = emb_file_exists(path);
   describe_exit(wstatus, summary, size);
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && done) return EMB_RUN_DONE;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == EMB_TRAIN_EXIT_INTERRUPTED)
@@ -194,7 +194,7 @@ int grid_record_exit(const embGridPlan *p, const char *dir, int k, int wstatus, 
   /* failed: error.txt = what happened + the tail of what train printed */
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
     snprintf(summary, size, "exit status 0 but no final.ckpt was written");
-  mkdir_p(rd);
+  emb_mkdir_p(rd);
   snprintf(logp, sizeof logp, "%s/logs/%s.log", dir, r->id);
   char tail[2048], stamp[32];
   file_tail(logp, 20, tail, sizeof tail);

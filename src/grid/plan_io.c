@@ -46,42 +46,22 @@ static json_t *plan_json(const embGridPlan *p) {
 }
 
 int emb_grid_plan_write(const embGridPlan *p, const char *dir) {
-  if (mkdir_p(dir)) return EMB_EIO;
+  if (emb_mkdir_p(dir)) return EMB_EIO;
   char path[4096];
   if (gpath(path, sizeof path, "%s/plan.json", dir)) return EMB_EINVAL;
   json_t *root = plan_json(p);
-  char *text = json_dumps(root, JSON_FLAGS);
+  int st = emb_write_json_atomic(path, root, JSON_FLAGS);
   json_decref(root);
-  if (!text) return emb_error(EMB_ENOMEM, "cannot serialise the plan");
-  size_t n = strlen(text);
-  char *t2 = realloc(text, n + 2);
-  if (!t2) {
-    free(text);
-    return EMB_ENOMEM;
-  }
-  strcpy(t2 + n, "\n");
-  int st = write_text_atomic(path, t2);
-  free(t2);
   return st;
 }
 
 int emb_grid_requests_write(const embGridPlan *p, const char *dir, int force) {
   char path[4096];
-  if (gpath(path, sizeof path, "%s/requests", dir) || mkdir_p(path)) return EMB_EIO;
+  if (gpath(path, sizeof path, "%s/requests", dir) || emb_mkdir_p(path)) return EMB_EIO;
   for (int k = 0; k < p->n_runs; k++) {
     if (gpath(path, sizeof path, "%s/requests/%s.json", dir, p->runs[k].id)) return EMB_EINVAL;
-    if (!force && file_exists(path)) continue;
-    char *text = json_dumps(p->runs[k].config, JSON_FLAGS);
-    if (!text) return EMB_ENOMEM;
-    size_t n = strlen(text);
-    char *t2 = realloc(text, n + 2);
-    if (!t2) {
-      free(text);
-      return EMB_ENOMEM;
-    }
-    strcpy(t2 + n, "\n");
-    int st = write_text_atomic(path, t2);
-    free(t2);
+    if (!force && emb_file_exists(path)) continue;
+    int st = emb_write_json_atomic(path, p->runs[k].config, JSON_FLAGS);
     if (st) return st;
   }
   return EMB_OK;
@@ -125,7 +105,7 @@ int emb_grid_plan_read(embGridPlan *p, const char *dir) {
   json_error_t err;
   json_t *root = json_load_file(path, 0, &err);
   if (!root) {
-    if (!file_exists(path))
+    if (!emb_file_exists(path))
       return emb_error(EMB_EIO, "%s: no plan here (create one with `embody grid run %s ...`)",
                        path, dir);
     return emb_error(EMB_EFORMAT, "%s: line %d column %d: %s", path, err.line, err.column,

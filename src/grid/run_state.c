@@ -63,7 +63,7 @@ static void probe_one(const embGridRun *r, const char *dir, embRunInfo *in) {
   if (rows > in->epochs_done) in->epochs_done = rows;
 
   snprintf(path, sizeof path, "%s/final.ckpt", rd);
-  if (file_exists(path)) {
+  if (emb_file_exists(path)) {
     in->state = EMB_RUN_DONE;
     return;
   }
@@ -73,7 +73,7 @@ static void probe_one(const embGridRun *r, const char *dir, embRunInfo *in) {
     return;
   }
   snprintf(path, sizeof path, "%s/error.txt", rd);
-  if (file_exists(path)) {
+  if (emb_file_exists(path)) {
     in->state = EMB_RUN_FAILED;
     FILE *f = fopen(path, "r"); /* its first line says what happened */
     if (f) {
@@ -85,7 +85,7 @@ static void probe_one(const embGridRun *r, const char *dir, embRunInfo *in) {
     return;
   }
   snprintf(path, sizeof path, "%s/checkpoint.ckpt", rd);
-  in->state = file_exists(path) ? EMB_RUN_INTERRUPTED : EMB_RUN_QUEUED;
+  in->state = emb_file_exists(path) ? EMB_RUN_INTERRUPTED : EMB_RUN_QUEUED;
 }
 
 int emb_grid_probe(const embGridPlan *p, const char *dir, embRunInfo *info) {

@@ -70,7 +70,7 @@ static int write_script(const char *path, const Array *a, const char *dir, const
   W("# exec: the worker itself gets SLURM's TERM, checkpoints and requeues this element\n");
   W("exec '%s' grid worker '%s' --index \"${runs[$SLURM_ARRAY_TASK_ID]}\" --requeue\n", exe, dir);
 #undef W
-  int st = write_text_atomic(path, t);
+  int st = emb_write_file_atomic(path, t);
   *text_out = t;
   return st;
 }
@@ -81,7 +81,7 @@ int emb_grid_slurm(const embGridPlan *p, const char *dir, const char *exe,
     return emb_error(EMB_EINVAL, "paths with a single quote cannot go into an sbatch script: %s", dir);
   char path[4200];
   snprintf(path, sizeof path, "%s/slurm/logs", dir);
-  if (mkdir_p(path)) return EMB_EIO;
+  if (emb_mkdir_p(path)) return EMB_EIO;
 
   int n = p->n_runs, nb = 0;
   int *bases = emb_calloc((size_t)n, sizeof(int));

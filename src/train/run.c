@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "embody/emb_fs.h"
 #include "embody/emb_json.h"
 #include "embody/emb_train.h"
 #include "train/progress.h"
@@ -23,28 +24,6 @@
 static volatile sig_atomic_t stop_requested = 0;
 void emb_run_request_stop(void) { stop_requested = 1; }
 static void on_signal(int sig) { (void)sig; stop_requested = 1; }
-
-int emb_write_file_atomic(const char *path, const char *text) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return emb_error(EMB_EIO, "cannot write %s: %s", tmp, strerror(errno));
-  size_t len = strlen(text), done = 0;
-  while (done < len) {
-    ssize_t w = write(fd, text + done, len - done);
-    if (w < 0) {
-      close(fd);
-      unlink(tmp);
-      return emb_error(EMB_EIO, "cannot write %s: %s", tmp, strerror(errno));
-    }
-    done += (size_t)w;
-  }
-  if (fsync(fd) || close(fd) || rename(tmp, path)) {
-    unlink(tmp);
-    return emb_error(EMB_EIO, "cannot write %s: %s", path, strerror(errno));
-  }
-  return EMB_OK;
-}
 
 /* ---- small helpers ---- */
 
@@ -56,8 +35,6 @@ typedef struct {
 } Run;
 
 static void path_in(const Run *r, const char *name, char *out, size_t n) { snprintf(out, n, "%s/%s", r->dir, name); }
-
-static int file_exists(const char *p) { struct stat st; return stat(p, &st) == 0; }
 
 static void run_log(Run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void run_log(Run *r, const char *fmt, ...) {
@@ -72,19 +49,6 @@ static void run_log(Run *r, const char *fmt, ...) {
   va_end(ap);
   fputc('\n', r->log);
   fflush(r->log);
-}
-
-static int mkdir_p(const char *dir) {
-  char buf[4096];
-  snprintf(buf, sizeof buf, "%s", dir);
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(buf, 0755) && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  if (mkdir(buf, 0755) && errno != EEXIST) return -1;
-  return 0;
 }
 
 static void write_curve_header(FILE *f) {
@@ -176,7 +140,7 @@ static int train_loop(Run *r, embTrainer *t, long stop_after) {
       char ck[4200];
       path_in(r, "checkpoint.ckpt", ck, sizeof ck);
       run_log(r, "FAILED at epoch %ld: %s (%s)", t->epoch_offset + t->epochs_done, emb_last_error(),
-              file_exists(ck) ? "the last good checkpoint is kept" : "no checkpoint had been written yet");
+              emb_file_exists(ck) ? "the last good checkpoint is kept" : "no checkpoint had been written yet");
       write_progress(r, t, "failed", emb_last_error());
       return EMB_RUN_FAILED;
     }
@@ -243,7 +207,7 @@ static void install_signals(void) {
 static int do_transfer(Run *r, embTrainer *t, const char *base_dir, json_t *cfgjson) {
   char base_final[4200];
   snprintf(base_final, sizeof base_final, "%s/final.ckpt", base_dir);
-  if (!file_exists(base_final))
+  if (!emb_file_exists(base_final))
     return emb_error(EMB_EINVAL, "--init-from %s: the base run is not finished (no final.ckpt); train it first",
                      base_dir);
   embTrainConfig base_cfg;
@@ -284,15 +248,12 @@ static int fresh_run(const embRunOptions *opt) {
   path_in(&r, "config.json", p, sizeof p);
   char q[4200];
   path_in(&r, "checkpoint.ckpt", q, sizeof q);
-  if (file_exists(p) || file_exists(q)) {
+  if (emb_file_exists(p) || emb_file_exists(q)) {
     emb_error(EMB_EINVAL, "%s already holds a run; continue it with `embody train --resume %s` or choose another --out",
               r.dir, r.dir);
     return EMB_RUN_BAD_INPUT;
   }
-  if (mkdir_p(r.dir)) {
-    emb_error(EMB_EIO, "cannot create the run directory %s: %s", r.dir, strerror(errno));
-    return EMB_RUN_BAD_INPUT;
-  }
+  if (emb_mkdir_p(r.dir)) return EMB_RUN_BAD_INPUT;
   if (access(r.dir, W_OK)) {
     emb_error(EMB_EIO, "the run directory %s is not writable", r.dir);
     return EMB_RUN_BAD_INPUT;
@@ -331,7 +292,7 @@ static int resume_run(const embRunOptions *opt) {
   path_in(&r, "config.json", cpath, sizeof cpath);
   path_in(&r, "checkpoint.ckpt", ckpt, sizeof ckpt);
   path_in(&r, "final.ckpt", fin, sizeof fin);
-  if (!file_exists(cpath)) {
+  if (!emb_file_exists(cpath)) {
     emb_error(EMB_EINVAL, "--resume %s: no run there (no config.json); start one with --out", r.dir);
     return EMB_RUN_BAD_INPUT;
   }
@@ -355,7 +316,7 @@ static int resume_run(const embRunOptions *opt) {
     json_decref(cj);
     return EMB_RUN_BAD_INPUT;
   }
-  if (file_exists(fin)) {
+  if (emb_file_exists(fin)) {
     if (!opt->quiet) fprintf(stderr, "embody train: %s is already finished (final.ckpt exists)\n", r.dir);
     json_decref(cj);
     return EMB_RUN_DONE;
@@ -367,7 +328,7 @@ static int resume_run(const embRunOptions *opt) {
   }
   int status = EMB_RUN_FAILED;
   if (open_log(&r)) goto out;
-  if (file_exists(ckpt)) {
+  if (emb_file_exists(ckpt)) {
     if (emb_trainer_load(&t, ckpt)) {
       run_log(&r, "resume failed: %s", emb_last_error());
       status = EMB_RUN_BAD_INPUT;
