@@ -173,7 +173,7 @@ int emb_grid_slurm(const embGridPlan *p, const char *dir, const char *exe,
       st = emb_error(EMB_EIO, "`%s` failed (exit %d); nothing more submitted", cmd, rc);
       break;
     }
-    if (i == 0) snprintf(jobid, sizeof jobid, "%s", line);
+    if (i == 0) snprintf(jobid, sizeof jobid, "%.63s", line); /* SLURM job ids are short */
     fprintf(jobs, "%s %s\n", line, arr[i].name);
     fflush(jobs);
     fprintf(out, "submitted %-13s job %s (%d element%s%s%s)\n", arr[i].name, line, arr[i].n,
