@@ -19,9 +19,20 @@ static void num(FILE *f, double x) {
   if (isfinite(x)) fprintf(f, "%.10g", x);
 }
 
-/* a text cell without commas or newlines */
+/* a text cell, quoted as RFC 4180 when it holds a comma, quote or newline (pandas and
+ * Python's csv read it back unchanged) */
 static void txt(FILE *f, const char *s) {
-  for (; s && *s; s++) fputc((*s == ',' || *s == '\n' || *s == '\r') ? ';' : *s, f);
+  if (!s) return;
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
 }
 
 static FILE *open_out(const anGrid *g, const char *name) {
