@@ -29,6 +29,7 @@ static void capture(int code, const char *msg) { (void)msg; captured_code = code
 static void test_error_handler_and_alloc_failure(void **state) {
   (void)state;
   emb_set_error_handler(capture);
+  assert_ptr_equal(emb_get_error_handler(), capture);
   emb_set_alloc_fail_after(0);
   void *p = emb_malloc(16);
   assert_null(p);

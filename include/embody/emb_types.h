@@ -60,6 +60,8 @@ int emb_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Install a handler (NULL restores the default). Tests use it to capture messages. */
 typedef void (*embErrorHandler)(int code, const char *message);
 void emb_set_error_handler(embErrorHandler handler);
+/* The installed handler (NULL: the default), to restore after a temporary one. */
+embErrorHandler emb_get_error_handler(void);
 
 /* The most recent error message (thread-local), "" if none. */
 const char *emb_last_error(void);

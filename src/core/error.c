@@ -10,6 +10,7 @@ static embErrorHandler handler = NULL;
 static long alloc_fail_after = -1;
 
 void emb_set_error_handler(embErrorHandler h) { handler = h; }
+embErrorHandler emb_get_error_handler(void) { return handler; }
 
 const char *emb_last_error(void) { return last_message; }
 

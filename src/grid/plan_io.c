@@ -188,9 +188,10 @@ int emb_grid_plan_read(embGridPlan *p, const char *dir) {
       goto out;
     }
     r->config = json_deep_copy(cfg);
+    embErrorHandler caller_handler = emb_get_error_handler();
     emb_set_error_handler(quiet_handler); /* an invalid config shows when the run starts */
     emb_grid_run_epochs(r);
-    emb_set_error_handler(NULL);
+    emb_set_error_handler(caller_handler);
   }
 out:
   json_decref(root);
