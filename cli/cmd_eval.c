@@ -163,11 +163,9 @@ int cmd_eval(int argc, char **argv) {
     json_object_set_new(j, "mean_goals_reached", emb_json_number(s.mean_goals_reached));
     json_object_set_new(j, "mean_goals_shown", emb_json_number(s.mean_goals_shown));
   }
-  char *text = json_dumps(j, JSON_INDENT(2));
-  json_decref(j);
   snprintf(path, sizeof path, "%s/eval.json", outdir);
-  int err = emb_write_file_atomic(path, text);
-  free(text);
+  int err = emb_write_json_atomic(path, j, JSON_INDENT(2));
+  json_decref(j);
   if (err) goto done;
   printf("%s %s on %s: performance %.4f over %ld episodes%s (loss %.4g); wrote %s/eval.json and trajectories.csv\n",
          emb_effector_name(cfg.effector), run, emb_task_name(cfg.task), s.tar_frac, episodes,

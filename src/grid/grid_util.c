@@ -68,13 +68,6 @@ void file_tail(const char *path, int max_lines, char *out, size_t size) {
   snprintf(out, size, "%s", s);
 }
 
-void now_iso(char *out, size_t size) {
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 double now_seconds(void) {
   struct timeval tv;
   gettimeofday(&tv, NULL);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "embody/emb_clock.h"
 #include "embody/emb_fs.h"
 #include "embody/emb_grid.h"
 
@@ -13,8 +14,6 @@ int gpath(char *out, size_t size, const char *fmt, ...) __attribute__((format(pr
 int remove_tree(const char *path);
 /* The last max_lines lines of a text file (at most ~4 KB) into out. */
 void file_tail(const char *path, int max_lines, char *out, size_t size);
-/* Current UTC time as ISO 8601. */
-void now_iso(char *out, size_t size);
 /* Seconds since the epoch, with fractions. */
 double now_seconds(void);
 /* 1 if some process holds the flock of path, 0 if not (or no such file). */

@@ -130,7 +130,7 @@ int grid_launch(const embGridPlan *p, const char *dir, int k, const char *exe, i
     goto fail;
   }
   char stamp[32];
-  now_iso(stamp, sizeof stamp);
+  emb_now_iso(stamp, sizeof stamp);
   dprintf(log, "=== %s (unix %.3f) embody grid starts:", stamp, now_seconds());
   for (int i = 0; i < a; i++) dprintf(log, " %s", argv[i]);
   dprintf(log, "\n");
@@ -198,7 +198,7 @@ int grid_record_exit(const embGridPlan *p, const char *dir, int k, int wstatus, 
   snprintf(logp, sizeof logp, "%s/logs/%s.log", dir, r->id);
   char tail[2048], stamp[32];
   file_tail(logp, 20, tail, sizeof tail);
-  now_iso(stamp, sizeof stamp);
+  emb_now_iso(stamp, sizeof stamp);
   snprintf(path, sizeof path, "%s/error.txt", rd);
   FILE *f = fopen(path, "w");
   if (f) {

@@ -3,19 +3,15 @@
 #include "embody/emb_run.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <math.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "embody/emb_clock.h"
 #include "embody/emb_fs.h"
 #include "embody/emb_json.h"
 #include "embody/emb_train.h"
@@ -40,8 +36,7 @@ static void run_log(Run *r, const char *fmt, ...) __attribute__((format(printf, 
 static void run_log(Run *r, const char *fmt, ...) {
   if (!r->log) return;
   char ts[32];
-  time_t now = time(NULL);
-  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  emb_now_iso(ts, sizeof ts);
   fprintf(r->log, "%s ", ts);
   va_list ap;
   va_start(ap, fmt);
@@ -78,12 +73,10 @@ static int write_progress(const Run *r, const embTrainer *t, const char *state, 
                         "epochs_total", (json_int_t)t->cfg.epochs, "wall_seconds", t->wall_seconds);
   json_object_set_new(o, "error", error ? json_string(error) : json_null());
   if (t->curve_rows > 0) json_object_set_new(o, "last_tar_frac", emb_json_number(t->curve[t->curve_rows - 1].tar_frac));
-  char *text = json_dumps(o, JSON_INDENT(2));
-  json_decref(o);
   char p[4200];
   path_in(r, "progress.json", p, sizeof p);
-  int err = emb_write_file_atomic(p, text);
-  free(text);
+  int err = emb_write_json_atomic(p, o, JSON_INDENT(2));
+  json_decref(o);
   return err;
 }
 
@@ -116,11 +109,6 @@ static json_t *config_json(const embTrainer *t, const char *start_time) {
                         json_sprintf("non-paper profile '%s': epochs (and COBFGR batch) reduced; not the paper's presets",
                                      emb_profile_name(t->cfg.profile)));
   return o;
-}
-
-static void now_iso(char *buf, size_t n) {
-  time_t now = time(NULL);
-  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
 /* ---- the epoch loop shared by fresh runs and resumes ---- */
@@ -262,7 +250,7 @@ static int fresh_run(const embRunOptions *opt) {
   if (emb_trainer_init(&t, &cfg)) return EMB_RUN_FAILED;
   int status = EMB_RUN_FAILED;
   char start[32];
-  now_iso(start, sizeof start);
+  emb_now_iso(start, sizeof start);
   json_t *cj = config_json(&t, start);
   if (open_log(&r)) goto out;
   run_log(&r, "start: %s on %s, task %s, profile %s, seed %ld, %ld epochs, batch %ld", emb_effector_name(cfg.effector),
@@ -273,10 +261,7 @@ static int fresh_run(const embRunOptions *opt) {
     run_log(&r, "transfer failed: %s", emb_last_error());
     goto out;
   }
-  char *text = json_dumps(cj, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-  int err = emb_write_file_atomic(p, text);
-  free(text);
-  if (err || open_curve(&r, &t)) goto out;
+  if (emb_write_json_atomic(p, cj, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) || open_curve(&r, &t)) goto out;
   status = train_loop(&r, &t, opt->stop_after);
 out:
   json_decref(cj);
