@@ -108,7 +108,7 @@ int cmd_eval(int argc, char **argv) {
     fprintf(stderr, "embody eval: %s is not finished; evaluating its latest checkpoint\n", run);
   }
   embTrainConfig cfg;
-  if (emb_checkpoint_config(ckpt, &cfg, NULL)) return EMB_EXIT_USAGE;
+  if (emb_checkpoint_config(ckpt, &cfg)) return EMB_EXIT_USAGE;
   if (task_name) {
     int t = emb_task_parse(task_name);
     if (t < 0) {

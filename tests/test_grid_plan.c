@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "embody/emb_config.h"
 #include "embody/emb_grid.h"
 #include "embody/emb_types.h"
 
@@ -71,9 +72,9 @@ static void test_full_plan_shape(void **state) {
       if (emb_grid_plan_find(&p, id) < 0) fail_msg("missing transfer %s", id);
     }
   /* ordering weight: the paper's 35,000-epoch tasks */
-  assert_int_equal(emb_grid_task_epochs("COBFGR"), 35000);
-  assert_int_equal(emb_grid_task_epochs("DCOR"), 35000);
-  assert_int_equal(emb_grid_task_epochs("RTR"), 5000);
+  assert_int_equal(emb_paper_epochs_by_name("COBFGR"), 35000);
+  assert_int_equal(emb_paper_epochs_by_name("DCOR"), 35000);
+  assert_int_equal(emb_paper_epochs_by_name("RTR"), 5000);
   emb_grid_plan_free(&p);
 }
 

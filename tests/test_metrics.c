@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/csv_table.h"
+#include "embody/emb_config.h"
 #include "embody/emb_metrics.h"
 
 #define REF EMB_REFERENCE_DIR "/metrics/"

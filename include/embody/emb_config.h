@@ -77,5 +77,7 @@ void emb_config_print_flags(FILE *out);
 
 /* Epochs of a task in the paper's presets (for smoothing windows). */
 long emb_paper_epochs(embTaskKind t);
+/* The same for a short or long task name; 0 for an unknown name. */
+long emb_paper_epochs_by_name(const char *task);
 
 #endif

@@ -66,8 +66,6 @@ int emb_grid_plan_build(embGridPlan *plan, const char *profile, const char *effe
                         const json_t *overrides);
 void emb_grid_plan_free(embGridPlan *plan);
 
-/* Paper epochs of a task (training.md §4; 0 if unknown). */
-long emb_grid_task_epochs(const char *task);
 /* Resolve r->config as `embody train` would (presets, profile, overrides) and set
  * r->est_epochs to its epochs, the run's ordering weight; returns non-zero (message
  * reported) when train would refuse the configuration. */

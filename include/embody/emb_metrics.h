@@ -63,7 +63,6 @@ int emb_curve_metrics(embCurveMetrics *m, double *smoothed_out, const double *y,
                       const double *x, int n, const embMetricOptions *o);
 
 /* epochs of a task in the paper (5000, or 35000 for COBFGR and DCOR); 0 if unknown */
-long emb_paper_epochs_by_name(const char *task);
 
 /* smoothing window for a run: EMB_SAVGOL_WINDOW for profile "paper" (or NULL); otherwise
  * round(500 * epochs / paper epochs), at least EMB_SCALED_WINDOW_MIN (metrics.md §1). */

@@ -29,7 +29,6 @@ typedef struct {
   double target_radius_frac;
   int vision_delay, proprio_delay;
   int deterministic;             /* 1: the four noise sources off (evaluation) */
-  int mean_action;               /* 1: action = mu (no policy sample) */
   embPositiveFunc positive_func;
   double w_hidden, w_deriv, w_muscle;
   double force[2];               /* constant endpoint force, N */

@@ -28,7 +28,4 @@ typedef struct {
  * to the run's log.txt. */
 int emb_run_train(const embRunOptions *opt);
 
-/* Ask a running emb_run_train to stop after the current epoch (signal-safe). */
-void emb_run_request_stop(void);
-
 #endif

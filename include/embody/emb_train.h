@@ -51,7 +51,7 @@ int emb_trainer_epoch(embTrainer *t, embCurveRow *row);
 int emb_trainer_save(const embTrainer *t, const char *path, json_t *extra_meta);
 
 /* Read a checkpoint's configuration (from its metadata). */
-int emb_checkpoint_config(const char *path, embTrainConfig *cfg, json_t **meta_out);
+int emb_checkpoint_config(const char *path, embTrainConfig *cfg);
 
 /* Restore a trainer (already initialised with the same configuration) from a checkpoint.
  * Refuses a checkpoint whose configuration differs, naming the keys. */

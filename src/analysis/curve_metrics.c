@@ -100,11 +100,6 @@ done:
   return st;
 }
 
-long emb_paper_epochs_by_name(const char *task) {
-  int t = emb_task_parse(task); /* the presets live in one place: src/train/config.c */
-  return t < 0 ? 0 : emb_paper_epochs((embTaskKind)t);
-}
-
 int emb_profile_window(const char *profile, const char *task, long epochs) {
   if (!profile || !strcmp(profile, "paper")) return EMB_SAVGOL_WINDOW;
   long pe = emb_paper_epochs_by_name(task);

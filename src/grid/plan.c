@@ -19,11 +19,6 @@ const char *emb_grid_task_name(const char *name) {
   return t < 0 ? NULL : emb_task_name((embTaskKind)t);
 }
 
-long emb_grid_task_epochs(const char *task) {
-  int t = emb_task_parse(task);
-  return t < 0 ? 0 : emb_paper_epochs((embTaskKind)t);
-}
-
 /* Split a comma list into names; validate each with check(); no duplicates. */
 static int parse_list(const char *what, const char *text, char (*out)[EMB_GRID_NAME], int max,
                       int *n, const char *(*check)(const char *), const char *valid) {
@@ -71,7 +66,7 @@ int emb_grid_run_epochs(embGridRun *r) {
   snprintf(source, sizeof source, "grid run %s", r->id);
   int st = emb_config_resolve(&cfg, copy, source);
   json_decref(copy);
-  r->est_epochs = st ? emb_grid_task_epochs(r->task) : cfg.epochs;
+  r->est_epochs = st ? emb_paper_epochs_by_name(r->task) : cfg.epochs;
   return st;
 }
 

@@ -28,6 +28,11 @@ static const Preset presets[EMB_N_TASKS] = {
 
 long emb_paper_epochs(embTaskKind t) { return (unsigned)t < EMB_N_TASKS ? presets[t].epochs : 0; }
 
+long emb_paper_epochs_by_name(const char *task) {
+  int t = emb_task_parse(task);
+  return t < 0 ? 0 : emb_paper_epochs((embTaskKind)t);
+}
+
 static void apply_preset(embTrainConfig *c, embTaskKind task, embProfile profile) {
   const Preset *p = &presets[task];
   c->task = task;

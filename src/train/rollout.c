@@ -298,9 +298,9 @@ int emb_rollout_forward(embRollout *r, const embParams *p_in, uint32_t epoch, em
     /* policy */
     emb_gru_forward(h, r->gcache + s * EMB_GRU_CACHE(H1), r->obs + s * I, r->h + s * H1, p, B);
     emb_loss_hidden_terms_step(hsums, h, r->h + s * H1, (size_t)B * H1);
-    if (!r->cfg.mean_action) draw_rows(r, &keps, t, 1.0, eps);
+    draw_rows(r, &keps, t, 1.0, eps);
     emb_head_forward(act, r->hcache + s * EMB_HEAD_CACHE(r->sz.H2, M), h,
-                     r->cfg.mean_action ? NULL : eps, p, r->cfg.positive_func, B);
+                     eps, p, r->cfg.positive_func, B);
     /* action noise */
     if (noisy_env) {
       draw_rows(r, &kact, t, r->cfg.noise_level, noisy);
@@ -421,7 +421,7 @@ void emb_rollout_backward(embRollout *r, const embParams *p_in, embParams *g_out
     /* policy head and GRU of step t */
     embNum *dh = r->dh + (size_t)t * B * H1;
     emb_head_backward_step(dh, r->dpre + s * M, r->ds + s * H2, dact, r->hcache + s * EMB_HEAD_CACHE(H2, M),
-                           r->cfg.mean_action ? NULL : r->eps + s * M, p, r->cfg.positive_func, B);
+                           r->eps + s * M, p, r->cfg.positive_func, B);
     if (t > 1)
       emb_loss_hidden_terms_grad_step(r->dh + s * H1, r->h + (s - B) * H1, r->h + s * H1, r->h + (s + B) * H1, wh, wd,
                                       dt, T, B, H1);

@@ -18,7 +18,6 @@
 #include "train/progress.h"
 
 static volatile sig_atomic_t stop_requested = 0;
-void emb_run_request_stop(void) { stop_requested = 1; }
 static void on_signal(int sig) { (void)sig; stop_requested = 1; }
 
 /* ---- small helpers ---- */
@@ -199,7 +198,7 @@ static int do_transfer(Run *r, embTrainer *t, const char *base_dir, json_t *cfgj
     return emb_error(EMB_EINVAL, "--init-from %s: the base run is not finished (no final.ckpt); train it first",
                      base_dir);
   embTrainConfig base_cfg;
-  int err = emb_checkpoint_config(base_final, &base_cfg, NULL);
+  int err = emb_checkpoint_config(base_final, &base_cfg);
   if (err) return err;
   if (base_cfg.effector != t->cfg.effector)
     return emb_error(EMB_EINVAL, "--init-from %s: the base run used the %s, this run the %s", base_dir,

@@ -157,7 +157,7 @@ static int read_meta(const char *path, const embTensorFile *f, json_t **meta_out
   return EMB_OK;
 }
 
-int emb_checkpoint_config(const char *path, embTrainConfig *cfg, json_t **meta_out) {
+int emb_checkpoint_config(const char *path, embTrainConfig *cfg) {
   embTensorFile f;
   int err = emb_tf_read(path, &f);
   if (err) return err;
@@ -168,8 +168,7 @@ int emb_checkpoint_config(const char *path, embTrainConfig *cfg, json_t **meta_o
   char src[1100];
   snprintf(src, sizeof src, "%s (configuration)", path);
   err = emb_config_resolve(cfg, json_object_get(meta, "config"), src);
-  if (!err && meta_out) *meta_out = meta;
-  else json_decref(meta);
+  json_decref(meta);
   return err;
 }
 
